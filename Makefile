@@ -1,0 +1,22 @@
+# The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
+.PHONY: setup sample test lint format bench
+
+setup:
+	@scripts/setup.sh
+
+# Build the bundled sample edition (examples/sample-edition) into _build/sample.
+sample: setup
+	.venv/bin/epistola build examples/sample-edition --out _build/sample
+
+# Every test, lint included. CI runs this.
+test: setup
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/python -m pytest -q
+
+format: setup
+	.venv/bin/ruff format src tests bench
+	.venv/bin/ruff check --fix src tests bench
+
+bench: setup
+	.venv/bin/python bench/run.py

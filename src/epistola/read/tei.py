@@ -1,0 +1,369 @@
+"""TEI P5 letters (one ``correspDesc`` in ``profileDesc``) and TEI register files."""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Diagnostics
+from ..model import (
+    Agent,
+    CorrespAction,
+    DateError,
+    Facsimile,
+    Letter,
+    Link,
+    Matter,
+    TextVersion,
+    make_date,
+)
+from .document import SourceDocument, reader
+from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
+from .tei_text import TextConverter
+from .xml import TEI, XML_ID, XML_LANG, local, refs, text_of
+
+KIND_MAP = {
+    "brief": "letter",
+    "letter": "letter",
+    "xbrief": "letter",
+    "письмо": "letter",
+    "karte": "card",
+    "card": "card",
+    "briefkarte": "card",
+    "kartenbrief": "letter card",
+    "postkarte": "postcard",
+    "postcard": "postcard",
+    "bildpostkarte": "picture postcard",
+    "visitenkarte": "visiting card",
+    "telegramm": "telegram",
+    "telegram": "telegram",
+    "телеграмма": "telegram",
+    "ciphered telegram": "ciphered telegram",
+    "шифротелеграмма": "ciphered telegram",
+    "cipher": "ciphered telegram",
+    "memo": "memo",
+    "записка": "note",
+    "note": "note",
+    "widmung": "dedication",
+    "bild": "picture",
+    "anderes": "other",
+    "envelope": "envelope",
+    "umschlag": "envelope",
+    "aerogram": "aerogram",
+}
+AGENT_TAGS = {"persName": "person", "orgName": "org", "name": "person", "rs": "person"}
+_TITLE_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+CERT = {
+    "conjecture": "conjectured",
+    "low": "conjectured",
+    "medium": "uncertain",
+    "unknown": "uncertain",
+    "inferred": "inferred",
+    "external": "inferred",
+}
+
+
+def _agents(action) -> list[Agent]:
+    out = []
+    for el in action:
+        tag = local(el.tag)
+        if tag not in AGENT_TAGS:
+            continue
+        inner = el.find("{*}rs") if tag == "orgName" else None  # <orgName><rs ref=.../></orgName>
+        src = inner if inner is not None else el
+        kind = "org" if tag == "orgName" or src.get("type") == "org" else "person"
+        ids = refs(src.get("ref") or src.get("key"))
+        name = text_of(el)
+        if not ids:
+            out.append(Agent(ref=None, name=name, kind=kind, cert=el.get("cert")))
+        for r in ids:
+            out.append(Agent(ref=r, name=name, kind=kind, cert=el.get("cert")))
+    return out
+
+
+def _place(action) -> tuple[str | None, str | None]:
+    for pn in action.iterfind("{*}placeName"):
+        src = pn.find("{*}rs")
+        src = src if src is not None else pn
+        ids = refs(src.get("ref") or src.get("key"))
+        return (ids[0] if ids else None), text_of(pn)
+    return None, None
+
+
+def parse_date(el, path: str, diags: Diagnostics):
+    """An EditionDate from a TEI ``date`` element, or None (with a diagnostic) if impossible."""
+    if el is None:
+        return None
+    when = date_attr(el, "when")
+    nb, na = date_attr(el, "notBefore"), date_attr(el, "notAfter")
+    fr, to = date_attr(el, "from"), date_attr(el, "to")
+    if not (when or nb or na or fr or to):
+        return None
+    cert = CERT.get(el.get("evidence") or "", None) or CERT.get(el.get("cert") or "", "exact")
+    cal = "julian" if "julian" in (el.get("calendar") or "").lower() else "gregorian"
+    try:
+        return make_date(
+            text=text_of(el),
+            when=when,
+            not_before=nb,
+            not_after=na,
+            from_=fr,
+            to=to,
+            certainty=cert,
+            calendar_=cal,
+        )
+    except DateError as e:
+        diags.error(
+            path, el.sourceline, "bad-date", f"impossible date: {e}; correct the date attributes"
+        )
+        return None
+
+
+def _kind(header) -> str:
+    ot = header.find(".//{*}sourceDesc//{*}objectType")
+    if ot is not None:
+        for key in (ot.get("ana"), ot.get("corresp"), text_of(ot)):
+            if key and key.strip().lower() in KIND_MAP:
+                return KIND_MAP[key.strip().lower()]
+        raw = (ot.get("corresp") or text_of(ot) or "").strip().lower()
+        if raw:
+            return raw
+    od = header.find(".//{*}objectDesc")
+    if od is not None and od.get("form"):
+        return KIND_MAP.get(od.get("form").lower(), od.get("form").lower())
+    return "letter"
+
+
+@reader("tei-letter")
+def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
+    header = root.find(TEI + "teiHeader")
+    if header is None:
+        header = root.find("teiHeader")
+    if header is None:
+        return None
+    corresp = header.findall("{*}profileDesc/{*}correspDesc")
+    if len(corresp) != 1 or corresp[0].get("source") or corresp[0].get("key"):
+        return None  # a register file, or CMIF
+    cd = corresp[0]
+    lid = root.get(XML_ID) or path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if lid.endswith(".xml"):
+        lid = lid[:-4]
+    title_el = header.find("{*}fileDesc/{*}titleStmt/{*}title[@level='a']")
+    if title_el is None:
+        title_el = header.find("{*}fileDesc/{*}titleStmt/{*}title")
+    letter = Letter(id=lid, source_path=path, source_line=root.sourceline, title=text_of(title_el))
+    doc = SourceDocument(path=path, format="tei-letter", diagnostics=diags)
+
+    for act in cd.iterfind("{*}correspAction"):
+        a = CorrespAction(type=act.get("type") or "unknown", agents=_agents(act))
+        a.place_ref, a.place_name = _place(act)
+        a.date = parse_date(act.find("{*}date"), path, diags)
+        letter.actions.append(a)
+    sent = letter.action("sent")
+    if sent is None:
+        sent = CorrespAction(type="sent")
+        letter.actions.insert(0, sent)
+    if not any(a.kind == "person" for a in sent.agents):
+        # the sender may be recorded as the author when "sent" names only a post office
+        received = {a.ref for a in letter.addressees}
+        for au in header.iterfind("{*}fileDesc/{*}titleStmt/{*}author"):
+            for r in refs(au.get("ref") or au.get("key")) or [None]:
+                if r not in received or r is None:
+                    sent.agents.append(Agent(ref=r, name=text_of(au), kind="person"))
+            if sent.agents and any(a.kind == "person" for a in sent.agents):
+                break
+    letter.date = sent.date
+    if sent.date is None:
+        letter.date = _fallback_date(header, letter.title, path, diags)
+    date_el = cd.find("{*}correspAction[@type='sent']/{*}date")
+    if date_el is not None and date_el.get("n"):
+        try:
+            letter.order = int(date_el.get("n"))
+        except ValueError:
+            pass
+
+    ctx = cd.find("{*}correspContext")
+    if ctx is not None:
+        for ref in ctx.iterfind("{*}ref"):
+            _context_ref(ref, letter)
+
+    letter.kind = _kind(header)
+    letter.languages = [
+        lang.get("ident")
+        for lang in header.iterfind("{*}profileDesc/{*}langUsage/{*}language")
+        if lang.get("ident")
+    ]
+    ms = header.find(".//{*}sourceDesc//{*}msDesc")
+    if ms is not None:
+        ident = ms.find("{*}msIdentifier")
+        if ident is not None:
+            letter.country = text_of(ident.find("{*}country")) or None
+            letter.settlement = text_of(ident.find("{*}settlement")) or None
+            letter.repository = text_of(ident.find("{*}repository")) or None
+            letter.shelfmark = text_of(ident.find("{*}idno")) or None
+        phys = ms.find("{*}physDesc")
+        if phys is not None:
+            letter.physical = text_of(phys) or None
+    for term in header.iterfind("{*}profileDesc/{*}textClass/{*}keywords/{*}term"):
+        for r in refs(term.get("ref") or term.get("key")):
+            letter.subjects.append(r)
+
+    for g in root.iterfind("{*}facsimile//{*}graphic"):
+        url = g.get("url")
+        if url:
+            iiif = g.get("type") == "iiif" or url.endswith("info.json") or "/iiif" in url
+            letter.facsimiles.append(
+                Facsimile(url=url, label=g.get("n"), kind="iiif" if iiif else "image")
+            )
+
+    _read_text(root, letter, doc)
+    back = root.find("{*}text/{*}back")
+    if back is not None:
+        from . import document
+
+        entries, relations = read_lists(back, path, document.SEEN_BACK_ENTRIES)
+        for e in entries:
+            e.from_letter = True
+        doc.entries.extend(entries)
+        doc.relations.extend(relations)
+    doc.letters.append(letter)
+    return doc
+
+
+def _context_ref(ref, letter: Letter) -> None:
+    t, st = ref.get("type") or "", ref.get("subtype") or ""
+    targets = refs(ref.get("target"))
+    if t == "belongsToCorrespondence":
+        letter.correspondences.extend(targets)
+        return
+    targets = [x[:-4] if x.endswith(".xml") else x for x in targets]
+    scope = (refs(ref.get("source")) or [None])[0]
+    if t in ("replyTo", "answers", "reply-to") or st == "reply_to":
+        kind = "reply-to"
+    elif t in ("answeredBy", "answered-by"):
+        kind = "answered-by"
+    elif st == "previous_letter" or t in ("prev", "previous"):
+        kind = (
+            "prev-corresp"
+            if t == "withinCorrespondence" or t in ("prev", "previous")
+            else "prev-collection"
+        )
+    elif st == "next_letter" or t == "next":
+        kind = "next-corresp" if t == "withinCorrespondence" or t == "next" else "next-collection"
+    else:
+        return
+    for x in targets:
+        letter.links.append(Link(type=kind, target=x, scope=scope))
+
+
+def _fallback_date(header, title: str, path: str, diags: Diagnostics):
+    """When the sent action has no date: the header's ISO title date, else a date in the title."""
+    for t in header.iterfind("{*}fileDesc/{*}titleStmt/{*}title"):
+        v = date_attr(t, "when")
+        if v:
+            d = make_date(text=text_of(t), when=v, certainty="inferred")
+            diags.info(
+                path,
+                t.sourceline,
+                "date-from-title",
+                f"no date in correspAction[@type='sent']; used the title's date {v}",
+            )
+            return d
+    m = _TITLE_ISO.search(title or "")
+    if m:
+        try:
+            d = make_date(text=m.group(1), when=m.group(1), certainty="inferred")
+            diags.info(
+                path,
+                None,
+                "date-from-title",
+                f"no date in correspAction[@type='sent']; used {m.group(1)} from the title",
+            )
+            return d
+        except DateError:
+            pass
+    diags.warning(
+        path, None, "undated", "letter has no date: add <date> to correspAction[@type='sent']"
+    )
+    return None
+
+
+def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
+    text = root.find("{*}text")
+    if text is None:
+        return
+    # notes kept apart from the text, pointing at anchors: <note target="#a1">
+    back_notes = {}
+    for note in text.iterfind("{*}back//{*}note[@target]"):
+        tgt = refs(note.get("target"))
+        if tgt:
+            back_notes[tgt[0]] = note
+    conv = TextConverter(back_notes)
+    langs = letter.languages
+    group = text.find("{*}group")
+    if group is not None:
+        for t in group.iterfind("{*}text"):
+            body = t.find("{*}body")
+            if body is not None:
+                letter.versions.append(
+                    TextVersion(
+                        lang=t.get(XML_LANG),
+                        type=t.get("type") or "original",
+                        blocks=conv.blocks(body),
+                    )
+                )
+    else:
+        body = text.find("{*}body")
+        if body is not None:
+            trans = [d for d in body.iterfind("{*}div") if d.get("type") == "translation"]
+            for d in trans:
+                body.remove(d)
+            letter.versions.append(
+                TextVersion(
+                    lang=text.get(XML_LANG) or (langs[0] if langs else None),
+                    type="original",
+                    blocks=conv.blocks(body),
+                )
+            )
+            for d in trans:
+                letter.versions.append(
+                    TextVersion(lang=d.get(XML_LANG), type="translation", blocks=conv.blocks(d))
+                )
+    letter.notes = conv.notes
+    letter.mentions = conv.mentions
+    letter.quantities = conv.quantities
+    for r in conv.subject_refs:
+        if r not in letter.subjects:
+            letter.subjects.append("@" + r)  # "@": coded on a passage, not the whole letter
+    for el, _node in conv.matter_els:
+        letter.matters.append(_matter(el, letter))
+
+
+def _matter(el, letter: Letter) -> Matter:
+    mid = el.get(XML_ID) or f"{letter.id}-m{len(letter.matters) + 1}"
+    m = Matter(id=mid, letter_id=letter.id, summary=text_of(el)[:300])
+    for r in refs(el.get("ana")):
+        if r.startswith("status-"):
+            m.status = r[7:]
+        elif r.startswith("outcome-"):
+            m.outcome = r[8:]
+        elif not r.startswith("stance-") and m.subject is None:
+            m.subject = r
+    raised = refs(el.get("resp"))
+    m.raised_by = raised[0] if raised else next((a.ref for a in letter.senders if a.ref), None)
+    m.addressed_to = next((a.ref for a in letter.addressees if a.ref), None)
+    answers = refs(el.get("corresp"))
+    m.answers = answers[0] if answers else None
+    m.quantities = [q for q in letter.quantities if q.matter == el.get(XML_ID)]
+    return m
+
+
+@reader("tei-register")
+def read_register(root, path: str, diags: Diagnostics) -> SourceDocument | None:
+    entries, relations = read_lists(root, path)
+    entries.extend(read_glossary(root, path))
+    entries.extend(read_taxonomies(root, path))
+    if not entries and not relations:
+        return None
+    return SourceDocument(
+        path=path, format="tei-register", entries=entries, relations=relations, diagnostics=diags
+    )

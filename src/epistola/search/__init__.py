@@ -1,0 +1,1 @@
+"""Stage 4, index: full-text search over letters, notes, front matter and registers."""

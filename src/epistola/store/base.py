@@ -1,0 +1,56 @@
+"""The storage interface every backend implements (SQLite now, PostgreSQL for shared servers).
+
+SQL passed to a store uses ``?`` placeholders; a backend translates them if it must.
+Rows come back as dicts.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from .codec import TABLE_COLUMNS
+
+SCHEMA_VERSION = 1
+
+
+class Store(ABC):
+    dialect: str = "sql"
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
+        """Run one statement; return its rows as dicts (empty for writes)."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        """Run one statement for many parameter rows."""
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def insert(self, table: str, rows: list[Sequence]) -> None:
+        if rows:
+            n = TABLE_COLUMNS.get(table) or len(rows[0])
+            self.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * n)})", rows)
+
+    def scalar(self, sql: str, params: Sequence = ()):
+        rows = self.execute(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def set_meta(self, key: str, value) -> None:
+        self.execute("DELETE FROM meta WHERE key = ?", (key,))
+        self.execute("INSERT INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
+
+    def get_meta(self, key: str, default=None):
+        v = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return json.loads(v) if v is not None else default
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,280 @@
+"""Model objects <-> plain JSON-able dicts <-> table rows. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from ..model import (
+    Agent,
+    CorrespAction,
+    EditionDate,
+    Event,
+    Facsimile,
+    GlossaryEntry,
+    Letter,
+    Link,
+    Matter,
+    Mention,
+    Name,
+    Note,
+    Office,
+    Organisation,
+    OrgRelation,
+    Person,
+    Place,
+    Quantity,
+    Subject,
+    TextVersion,
+    Work,
+    display,
+)
+from ..model.registers import Entry
+from ..model.text import iter_nodes, plain_text
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN_FIELDS = frozenset({"blocks", "content"})  # text trees are JSON already
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def to_plain(obj):
+    """Dataclasses, lists and dicts -> JSON-able values (None and empty fields dropped)."""
+    if isinstance(obj, _SCALARS):
+        return obj
+    cls = type(obj)
+    names = _FIELDS.get(cls)
+    if names is None and dataclasses.is_dataclass(obj):
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    if names is not None:
+        out = {}
+        for n in names:
+            v = getattr(obj, n)
+            if v is None or v == [] or v == {}:
+                continue
+            out[n] = v if n in _PLAIN_FIELDS or isinstance(v, _SCALARS) else to_plain(v)
+        return out
+    if isinstance(obj, list):
+        return [to_plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_plain(v) for k, v in obj.items()}
+    return obj
+
+
+def dumps(obj) -> str:
+    return json.dumps(to_plain(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def _date(d):
+    return EditionDate(**d) if d else None
+
+
+def letter_from_plain(d: dict) -> Letter:
+    d = dict(d)
+    d["date"] = _date(d.get("date"))
+    d["actions"] = [
+        CorrespAction(
+            type=a["type"],
+            agents=[Agent(**g) for g in a.get("agents", [])],
+            place_ref=a.get("place_ref"),
+            place_name=a.get("place_name"),
+            date=_date(a.get("date")),
+        )
+        for a in d.get("actions", [])
+    ]
+    d["versions"] = [TextVersion(**v) for v in d.get("versions", [])]
+    d["notes"] = [Note(**n) for n in d.get("notes", [])]
+    d["links"] = [Link(**k) for k in d.get("links", [])]
+    d["facsimiles"] = [Facsimile(**f) for f in d.get("facsimiles", [])]
+    d["mentions"] = [Mention(**m) for m in d.get("mentions", [])]
+    d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
+    d["matters"] = [
+        Matter(**{**m, "quantities": [Quantity(**q) for q in m.get("quantities", [])]})
+        for m in d.get("matters", [])
+    ]
+    return Letter(**d)
+
+
+ENTRY_CLASSES = {
+    "person": Person,
+    "place": Place,
+    "org": Organisation,
+    "work": Work,
+    "event": Event,
+    "term": GlossaryEntry,
+    "subject": Subject,
+}
+
+
+def entry_from_plain(d: dict) -> Entry:
+    d = dict(d)
+    cls = ENTRY_CLASSES.get(d.get("kind"), Entry)
+    d["names"] = [Name(**n) for n in d.get("names", [])]
+    if cls is Person:
+        d["occupations"] = [Office(**o) for o in d.get("occupations", [])]
+    if cls is Organisation:
+        d["parents"] = [OrgRelation(**r) for r in d.get("parents", [])]
+    return cls(**d)
+
+
+def norm_ref(ref: str | None) -> str | None:
+    """A register reference in the form aliases are keyed by: URIs without scheme noise."""
+    if not ref or not ref.startswith(("http://", "https://")):
+        return ref
+    u = ref.split("://", 1)[1].rstrip("/")
+    return u[4:] if u.startswith("www.") else u
+
+
+def _names(agents) -> str:
+    """Display names; where persons are named, organisations (a post office) are left out."""
+    persons = [a for a in agents if a.kind == "person"]
+    return "; ".join(a.name for a in (persons or agents) if a.name)
+
+
+def letter_rows(letter: Letter, source_index: int) -> dict:
+    """Everything the store writes for one letter (numbers are assigned later by resolve)."""
+    d = letter.date
+    texts = []
+    words = 0
+    for i, v in enumerate(letter.versions):
+        t = plain_text(v.blocks)
+        if v.type == "original":
+            words += len(t.split())
+        texts.append((letter.id, i, v.lang, v.type, t))
+    agents = []
+    for a in letter.actions:
+        for pos, g in enumerate(a.agents):
+            agents.append(
+                (
+                    letter.id,
+                    a.type,
+                    pos,
+                    g.ref,
+                    norm_ref(g.ref),
+                    g.name,
+                    g.kind,
+                    a.place_ref,
+                    a.place_name,
+                )
+            )
+        if not a.agents and a.place_ref:
+            agents.append((letter.id, a.type, 0, None, None, None, None, a.place_ref, a.place_name))
+    terms = []
+    for v in letter.versions:
+        for n in iter_nodes(v.blocks, "abbr"):
+            term = plain_text([n], skip=("note",))
+            if term:
+                terms.append((letter.id, term, n.get("expan"), n.get("gloss")))
+    subjects = []
+    for s in letter.subjects:
+        if s.startswith("@"):
+            subjects.append((letter.id, s[1:], "passage"))
+        elif s.startswith("?"):
+            subjects.append((letter.id, s[1:], "proposed"))
+        else:
+            subjects.append((letter.id, s, "letter"))
+    row = (
+        letter.id,
+        None,
+        None,
+        None,
+        letter.title,
+        letter.kind,
+        d.text if d else None,
+        display(d),
+        d.edtf if d else None,
+        d.earliest if d else None,
+        d.latest if d else None,
+        d.certainty if d else None,
+        d.calendar if d else None,
+        letter.order,
+        _names(letter.senders),
+        _names(letter.addressees),
+        letter.place_sent,
+        letter.place_received,
+        " ".join(letter.languages),
+        1 if letter.notes else 0,
+        1 if letter.facsimiles else 0,
+        words,
+        letter.source_path,
+        letter.source_line,
+        source_index,
+        dumps(letter),
+    )
+    return {
+        "letters": [row],
+        "letter_agents": agents,
+        "letter_mentions": [
+            (letter.id, m.ref, norm_ref(m.ref), m.kind, m.where, m.stance, m.line)
+            for m in letter.mentions
+        ],
+        "letter_links": [(letter.id, k.type, k.target, k.scope) for k in letter.links],
+        "letter_correspondences": [(letter.id, c) for c in letter.correspondences],
+        "letter_subjects": subjects,
+        "letter_terms": terms,
+        "letter_texts": texts,
+        "facsimiles": [
+            (letter.id, i, f.url, f.label, f.kind) for i, f in enumerate(letter.facsimiles)
+        ],
+        "notes": [
+            (
+                letter.id,
+                n.n,
+                n.id,
+                n.type,
+                plain_text(n.content, skip=()),
+                json.dumps(n.content, ensure_ascii=False, separators=(",", ":")),
+            )
+            for n in letter.notes
+        ],
+        "matters": [
+            (
+                m.id,
+                letter.id,
+                m.subject,
+                m.raised_by,
+                m.addressed_to,
+                m.status,
+                m.outcome,
+                m.answers,
+                m.summary,
+                "tei",
+            )
+            for m in letter.matters
+        ],
+        "quantities": [
+            (letter.id, q.matter, q.quantity, q.unit, q.commodity, q.status, q.text)
+            for q in letter.quantities
+        ],
+    }
+
+
+def entry_row(e: Entry) -> tuple:
+    sort = getattr(e, "sort_name", None) or e.name
+    return (
+        e.id,
+        e.kind,
+        e.name,
+        sort,
+        e.note,
+        1 if e.from_letter else 0,
+        e.source_path,
+        e.source_line,
+        dumps(e),
+    )
+
+
+TABLE_COLUMNS = {
+    "letters": 26,
+    "letter_agents": 9,
+    "letter_mentions": 7,
+    "letter_links": 4,
+    "letter_correspondences": 2,
+    "letter_subjects": 3,
+    "letter_terms": 4,
+    "letter_texts": 5,
+    "facsimiles": 5,
+    "notes": 6,
+    "matters": 10,
+    "quantities": 7,
+    "entries": 9,
+}

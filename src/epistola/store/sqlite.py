@@ -1,0 +1,122 @@
+"""The embedded default: one SQLite file per edition.
+
+Writers build a new file next to the target and swap it in with ``os.replace`` only when the
+edition is complete, so a killed build leaves the previous edition intact.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from ..errors import EditionFormatError, EditionNotFound
+from .base import SCHEMA_VERSION, Store
+
+
+def schema_sql() -> str:
+    return resources.files("epistola.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+class SQLiteStore(Store):
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, readonly: bool = True, _conn=None):
+        self.path = Path(path)
+        self.readonly = readonly
+        self._local = threading.local()
+        if _conn is not None:
+            self._local.conn = _conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:  # one connection per thread for readers (the web server)
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    @classmethod
+    def open(cls, path: str | Path) -> SQLiteStore:
+        """Open an existing edition for reading; check that it is one."""
+        path = Path(path)
+        if not path.exists():
+            raise EditionNotFound(f"no edition at {path}")
+        store = cls(path, readonly=True)
+        try:
+            version = store.get_meta("schema_version")
+        except sqlite3.DatabaseError as e:
+            raise EditionFormatError(f"{path} is not an Epistola edition ({e})") from None
+        if version != SCHEMA_VERSION:
+            raise EditionFormatError(
+                f"{path} has schema version {version}, expected {SCHEMA_VERSION}"
+            )
+        return store
+
+    def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
+        cur = self.conn.execute(sql, params)
+        if cur.description is None:
+            return []
+        return [dict(r) for r in cur.fetchall()]
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class SQLiteWriter(SQLiteStore):
+    """Writes a new edition to ``<target>.tmp-<pid>`` and swaps it in on ``finish``."""
+
+    def __init__(self, target: str | Path):
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        super().__init__(tmp, readonly=False)
+        c = self.conn
+        # The file is private until finish(): durability per statement buys nothing here.
+        c.execute("PRAGMA journal_mode = OFF")
+        c.execute("PRAGMA synchronous = OFF")
+        c.execute("PRAGMA cache_size = -200000")
+        c.execute("PRAGMA temp_store = MEMORY")
+        c.executescript(schema_sql())
+        self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def finish(self) -> Path:
+        """Commit, fsync and atomically replace the target edition."""
+        self.conn.commit()
+        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.conn.execute("ANALYZE")
+        self.close()
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(self.path, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)

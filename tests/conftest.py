@@ -1,0 +1,52 @@
+"""Shared fixtures: the real corpora in ../shared/corpora, and editions built from them once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+SCHNITZLER = CORPORA / "schnitzler-briefe" / "data"
+AUDEN = CORPORA / "auden-musulin-papers"
+CMIF = CORPORA / "cmif" / "schnitzler-cmif"
+SAMPLE = ROOT / "examples" / "sample-edition"
+FIXTURES = Path(__file__).parent / "fixtures"
+OUTPUT = ROOT / "test-output"  # screenshots and charts for people to look at
+
+
+def need(path: Path) -> Path:
+    """The corpus at ``path``; under CI=true a missing corpus fails instead of skipping."""
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"corpus missing: {path} (CI must have ../shared beside the repository)")
+        pytest.skip(f"corpus missing: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def schnitzler_edition(tmp_path_factory):
+    """The full Schnitzler corpus ingested once per test session."""
+    from epistola import ingest
+
+    src = need(SCHNITZLER)
+    target = tmp_path_factory.mktemp("schnitzler") / "schnitzler.sqlite"
+    result = ingest([src], target)
+    return target, result
+
+
+@pytest.fixture(scope="session")
+def sample_edition(tmp_path_factory):
+    from epistola import ingest, load_project
+
+    target = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    result = ingest(load_project(SAMPLE), target)
+    return target, result
