@@ -197,7 +197,8 @@ class Edition:
         return [
             entry_from_plain(json.loads(r["data"]))
             for r in self.store.execute(
-                "SELECT data FROM entries WHERE kind = ? ORDER BY sort_name COLLATE NOCASE", (kind,)
+                "SELECT data FROM entries WHERE kind = ? ORDER BY lower(sort_name), sort_name, id",
+                (kind,),
             )
         ]
 

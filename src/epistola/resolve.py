@@ -48,31 +48,44 @@ def _references(store: Store, diags: Diagnostics) -> None:
             f"UPDATE {table} SET entry_id = (SELECT a.entry_id FROM entry_aliases a "
             f"WHERE a.alias = {table}.entry_id) WHERE entry_id IS NOT NULL"
         )
+    # one diagnostic per unknown reference, at its first occurrence (by file, then line);
+    # grouped here rather than in SQL so that both backends pick the same occurrence
     rows = store.execute(
-        "SELECT m.ref, m.kind, l.source_path AS path, MIN(m.line) AS line, COUNT(*) AS n, "
-        "COUNT(DISTINCT m.letter_id) AS letters FROM letter_mentions m JOIN letters l ON l.id = m.letter_id "
-        "WHERE m.entry_id IS NULL GROUP BY m.ref, m.kind ORDER BY m.ref"
+        "SELECT m.ref, m.kind, m.letter_id, l.source_path AS path, m.line "
+        "FROM letter_mentions m JOIN letters l ON l.id = m.letter_id WHERE m.entry_id IS NULL"
     )
-    for r in rows:
+    for (ref, kind), group in _first_occurrences(rows, ("ref", "kind")):
+        first = group[0]
+        letters = len({r["letter_id"] for r in group})
         diags.warning(
-            r["path"],
-            r["line"],
+            first["path"],
+            first["line"],
             "unknown-ref",
-            f"{r['kind']} reference {r['ref']!r} matches no register entry "
-            f"({r['n']} mention(s) in {r['letters']} letter(s)); add it to a register or fix the @ref",
+            f"{kind} reference {ref!r} matches no register entry "
+            f"({len(group)} mention(s) in {letters} letter(s)); add it to a register or fix the @ref",
         )
     rows = store.execute(
-        "SELECT a.ref, a.action, l.source_path AS path, l.source_line AS line, COUNT(*) AS n "
+        "SELECT a.ref, a.action, l.source_path AS path, l.source_line AS line "
         "FROM letter_agents a JOIN letters l ON l.id = a.letter_id "
-        "WHERE a.ref IS NOT NULL AND a.entry_id IS NULL GROUP BY a.ref, a.action ORDER BY a.ref"
+        "WHERE a.ref IS NOT NULL AND a.entry_id IS NULL"
     )
-    for r in rows:
+    for (ref, action), group in _first_occurrences(rows, ("ref", "action")):
         diags.warning(
-            r["path"],
-            r["line"],
+            group[0]["path"],
+            group[0]["line"],
             "unknown-ref",
-            f"{r['action']} party {r['ref']!r} matches no register entry ({r['n']} letter(s))",
+            f"{action} party {ref!r} matches no register entry ({len(group)} letter(s))",
         )
+
+
+def _first_occurrences(rows, keys):
+    """Rows grouped by ``keys`` in key order, each group sorted by (path, line)."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[tuple(r[k] for k in keys)].append(r)
+    for key in sorted(groups, key=lambda k: tuple(x or "" for x in k)):
+        group = sorted(groups[key], key=lambda r: (r["path"] or "", r["line"] or 0))
+        yield key, group
 
 
 def _number(store: Store) -> None:
@@ -103,7 +116,8 @@ def _links(store: Store, diags: Diagnostics) -> None:
     rows = store.execute(
         "SELECT k.letter_id, k.type, k.target, l.source_path AS path, l.source_line AS line "
         "FROM letter_links k JOIN letters l ON l.id = k.letter_id "
-        "WHERE k.type NOT IN ('source-url') AND NOT EXISTS (SELECT 1 FROM letters t WHERE t.id = k.target)"
+        "WHERE k.type NOT IN ('source-url') AND NOT EXISTS (SELECT 1 FROM letters t WHERE t.id = k.target) "
+        "ORDER BY l.number, k.type, k.target"
     )
     for r in rows:
         severity = "warning" if r["type"] in ("reply-to", "answered-by") else "info"
