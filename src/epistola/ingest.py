@@ -9,7 +9,7 @@ dropped as soon as a file is done, so memory follows the stored edition, not the
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
+import tempfile
 import os
 import time
 from collections.abc import Callable
@@ -18,10 +18,11 @@ from pathlib import Path
 
 from .config import Project, project_from_sources
 from .diagnostics import Diagnostics
-from .read import discover, read_file
+from .read import discover
 from .resolve import resolve
 from .store import create_writer
-from .store.codec import dumps, entry_row, letter_rows, norm_ref
+from .shards import read_parallel
+from .store.codec import dumps, norm_ref
 
 
 @dataclass
@@ -32,33 +33,6 @@ class IngestResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
-
-
-def _read_one(item):
-    index, path = item
-    doc = read_file(path)
-    letters = [letter_rows(letter, index) for letter in doc.letters]
-    entries = []
-    for e in doc.entries:
-        names = [(e.id, n.text, n.type, n.lang) for n in e.names]
-        relations = [(e.id, r.parent, r.from_, r.to, r.type) for r in getattr(e, "parents", [])]
-        entries.append((entry_row(e), names, relations, e.from_letter))
-    st = os.stat(path)
-    return (
-        path,
-        doc.format,
-        letters,
-        entries,
-        doc.relations,
-        list(doc.diagnostics),
-        (st.st_size, st.st_mtime),
-    )
-
-
-def _start_worker() -> None:
-    from .read import document
-
-    document.SEEN_BACK_ENTRIES = set()
 
 
 def _workers(n: int | None) -> int:
@@ -89,10 +63,6 @@ def ingest(
     result.files = len(files)
     writer = create_writer(target)
     try:
-        writer.execute(
-            "CREATE TABLE org_relations_pending (org TEXT, parent TEXT, from_ TEXT, "
-            "to_ TEXT, type TEXT, source_path TEXT, source_line INTEGER)"
-        )
         _read_all(writer, files, result, workers, progress)
         t1 = time.perf_counter()
         _front_matter(writer, project, diags)
@@ -123,67 +93,17 @@ def ingest(
 
 def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
     diags = result.diagnostics
-    seen_letters: dict[str, str] = {}
-    entries: dict[str, tuple] = {}
-    pending_relations = []
-    n = _workers(workers)
-    items = list(enumerate(files))
-    if n > 1 and len(files) > 8:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        pool = ctx.Pool(n, initializer=_start_worker)
-        it = pool.imap(_read_one, items, chunksize=8)
-    else:
-        pool = None
-        _start_worker()
-        it = map(_read_one, items)
-    try:
-        for done, (path, fmt, letters, ents, relations, fdiags, stat) in enumerate(it, 1):
-            diags.extend(fdiags)
-            writer.insert("sources", [(path, fmt, stat[0], stat[1], None)])
-            for bundle in letters:
-                lid = bundle["letters"][0][0]
-                if lid in seen_letters:
-                    diags.error(
-                        path,
-                        bundle["letters"][0][24],
-                        "duplicate-id",
-                        f"letter id {lid!r} is also used by {seen_letters[lid]}; this copy was skipped — give each letter its own xml:id",
-                    )
-                    continue
-                seen_letters[lid] = path
-                for table, rows in bundle.items():
-                    writer.insert(table, rows)
-            for row, names, rels, from_letter in ents:
-                eid = row[0]
-                old = entries.get(eid)
-                # register files win over the registers inside letters; otherwise the first wins
-                if old is None or (old[3] and not from_letter):
-                    entries[eid] = (row, names, rels, from_letter)
-                elif not old[3] and not from_letter and old[0][6] != row[6]:
-                    diags.warning(
-                        row[6],
-                        row[7],
-                        "duplicate-id",
-                        f"register id {eid!r} is also defined in {old[0][6]}; the first is kept",
-                    )
-            for child, parent, fr, to in relations:
-                pending_relations.append((child, parent, fr, to, "partOf", path, None))
-            result.letters = len(seen_letters)
-            if progress:
-                progress(done, len(files))
-    finally:
-        from .read import document
+    done = [0]
 
-        document.SEEN_BACK_ENTRIES = None
-        if pool is not None:
-            pool.close()
-            pool.join()
-    writer.insert("entries", [e[0] for e in entries.values()])
-    writer.insert("entry_names", [n for e in entries.values() for n in e[1]])
-    for e in entries.values():
-        for org, parent, fr, to, typ in e[2]:
-            pending_relations.append((org, parent, fr, to, typ, e[0][6], e[0][7]))
-    writer.insert("org_relations_pending", pending_relations)
+    def on_file(path, file_diags, letters):
+        diags.extend(file_diags)
+        done[0] += 1
+        if progress:
+            progress(done[0], len(files))
+
+    with tempfile.TemporaryDirectory(prefix="epistola-shards-") as tmp:
+        shards = read_parallel(files, Path(tmp), _workers(workers), on_file)
+        result.letters = writer.absorb_shards(shards, diags)
 
 
 def _front_matter(writer, project: Project, diags: Diagnostics) -> None:

@@ -164,7 +164,7 @@ def _org_structure(store: Store, diags: Diagnostics) -> None:
     store.execute(
         "INSERT INTO org_relations SELECT org, parent, from_, to_, type FROM org_relations_pending"
     )
-    store.execute("DROP TABLE org_relations_pending")
+    store.execute("DELETE FROM org_relations_pending")
 
 
 def _standoff(store: Store, diags: Diagnostics, project) -> None:

@@ -38,6 +38,7 @@ class Note:
     id: str | None = None
     type: str = "note"  # commentary, textConst, editorial...
     content: list = field(default_factory=list)  # text nodes (see model.text)
+    text: str = ""  # plain text, for search and counts
 
 
 @dataclass(slots=True)
@@ -48,6 +49,10 @@ class TextVersion:
     type: str = "original"  # original | translation
     blocks: list = field(default_factory=list)  # text nodes
     label: str | None = None
+    # The source markup this text's blocks derive from (stored; blocks are built when a letter
+    # is loaded, so ingest need not build trees it only stores) and its plain reading text.
+    tei: str | None = None
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -128,6 +133,7 @@ class Letter:
     subjects: list[str] = field(default_factory=list)  # subject ids; "?id" when rule-proposed
     matters: list[Matter] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    terms: list[tuple] = field(default_factory=list)  # (abbreviation, expansion, glossary id)
     # assigned by resolve:
     number: int | None = None  # position in the whole edition
     number_in_year: int | None = None  # "1931 No. 12"

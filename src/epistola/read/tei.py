@@ -18,7 +18,7 @@ from ..model import (
 )
 from .document import SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
-from .tei_text import TextConverter
+from .tei_textscan import move_back_notes, versions_of
 from .xml import TEI, XML_ID, XML_LANG, local, refs, text_of
 
 KIND_MAP = {
@@ -68,7 +68,9 @@ def _agents(action) -> list[Agent]:
         tag = local(el.tag)
         if tag not in AGENT_TAGS:
             continue
-        inner = el.find("{*}rs") if tag == "orgName" else None  # <orgName><rs ref=.../></orgName>
+        inner = (
+            el.find("{http://www.tei-c.org/ns/1.0}rs") if tag == "orgName" else None
+        )  # <orgName><rs ref=.../></orgName>
         src = inner if inner is not None else el
         kind = "org" if tag == "orgName" or src.get("type") == "org" else "person"
         ids = refs(src.get("ref") or src.get("key"))
@@ -81,8 +83,8 @@ def _agents(action) -> list[Agent]:
 
 
 def _place(action) -> tuple[str | None, str | None]:
-    for pn in action.iterfind("{*}placeName"):
-        src = pn.find("{*}rs")
+    for pn in action.iterfind("{http://www.tei-c.org/ns/1.0}placeName"):
+        src = pn.find("{http://www.tei-c.org/ns/1.0}rs")
         src = src if src is not None else pn
         ids = refs(src.get("ref") or src.get("key"))
         return (ids[0] if ids else None), text_of(pn)
@@ -119,7 +121,9 @@ def parse_date(el, path: str, diags: Diagnostics):
 
 
 def _kind(header) -> str:
-    ot = header.find(".//{*}sourceDesc//{*}objectType")
+    ot = header.find(
+        "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}sourceDesc//{http://www.tei-c.org/ns/1.0}objectType"
+    )
     if ot is not None:
         for key in (ot.get("ana"), ot.get("corresp"), text_of(ot)):
             if key and key.strip().lower() in KIND_MAP:
@@ -127,7 +131,7 @@ def _kind(header) -> str:
         raw = (ot.get("corresp") or text_of(ot) or "").strip().lower()
         if raw:
             return raw
-    od = header.find(".//{*}objectDesc")
+    od = header.find(".//{http://www.tei-c.org/ns/1.0}objectDesc")
     if od is not None and od.get("form"):
         return KIND_MAP.get(od.get("form").lower(), od.get("form").lower())
     return "letter"
@@ -140,23 +144,29 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
         header = root.find("teiHeader")
     if header is None:
         return None
-    corresp = header.findall("{*}profileDesc/{*}correspDesc")
+    corresp = header.findall(
+        "{http://www.tei-c.org/ns/1.0}profileDesc/{http://www.tei-c.org/ns/1.0}correspDesc"
+    )
     if len(corresp) != 1 or corresp[0].get("source") or corresp[0].get("key"):
         return None  # a register file, or CMIF
     cd = corresp[0]
     lid = root.get(XML_ID) or path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if lid.endswith(".xml"):
         lid = lid[:-4]
-    title_el = header.find("{*}fileDesc/{*}titleStmt/{*}title[@level='a']")
+    title_el = header.find(
+        "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}title[@level='a']"
+    )
     if title_el is None:
-        title_el = header.find("{*}fileDesc/{*}titleStmt/{*}title")
+        title_el = header.find(
+            "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}title"
+        )
     letter = Letter(id=lid, source_path=path, source_line=root.sourceline, title=text_of(title_el))
     doc = SourceDocument(path=path, format="tei-letter", diagnostics=diags)
 
-    for act in cd.iterfind("{*}correspAction"):
+    for act in cd.iterfind("{http://www.tei-c.org/ns/1.0}correspAction"):
         a = CorrespAction(type=act.get("type") or "unknown", agents=_agents(act))
         a.place_ref, a.place_name = _place(act)
-        a.date = parse_date(act.find("{*}date"), path, diags)
+        a.date = parse_date(act.find("{http://www.tei-c.org/ns/1.0}date"), path, diags)
         letter.actions.append(a)
     sent = letter.action("sent")
     if sent is None:
@@ -165,7 +175,9 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
     if not any(a.kind == "person" for a in sent.agents):
         # the sender may be recorded as the author when "sent" names only a post office
         received = {a.ref for a in letter.addressees}
-        for au in header.iterfind("{*}fileDesc/{*}titleStmt/{*}author"):
+        for au in header.iterfind(
+            "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}author"
+        ):
             for r in refs(au.get("ref") or au.get("key")) or [None]:
                 if r not in received or r is None:
                     sent.agents.append(Agent(ref=r, name=text_of(au), kind="person"))
@@ -174,40 +186,54 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
     letter.date = sent.date
     if sent.date is None:
         letter.date = _fallback_date(header, letter.title, path, diags)
-    date_el = cd.find("{*}correspAction[@type='sent']/{*}date")
+    date_el = cd.find(
+        "{http://www.tei-c.org/ns/1.0}correspAction[@type='sent']/{http://www.tei-c.org/ns/1.0}date"
+    )
     if date_el is not None and date_el.get("n"):
         try:
             letter.order = int(date_el.get("n"))
         except ValueError:
             pass
 
-    ctx = cd.find("{*}correspContext")
+    ctx = cd.find("{http://www.tei-c.org/ns/1.0}correspContext")
     if ctx is not None:
-        for ref in ctx.iterfind("{*}ref"):
+        for ref in ctx.iterfind("{http://www.tei-c.org/ns/1.0}ref"):
             _context_ref(ref, letter)
 
     letter.kind = _kind(header)
     letter.languages = [
         lang.get("ident")
-        for lang in header.iterfind("{*}profileDesc/{*}langUsage/{*}language")
+        for lang in header.iterfind(
+            "{http://www.tei-c.org/ns/1.0}profileDesc/{http://www.tei-c.org/ns/1.0}langUsage/{http://www.tei-c.org/ns/1.0}language"
+        )
         if lang.get("ident")
     ]
-    ms = header.find(".//{*}sourceDesc//{*}msDesc")
+    ms = header.find(
+        "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}sourceDesc//{http://www.tei-c.org/ns/1.0}msDesc"
+    )
     if ms is not None:
-        ident = ms.find("{*}msIdentifier")
+        ident = ms.find("{http://www.tei-c.org/ns/1.0}msIdentifier")
         if ident is not None:
-            letter.country = text_of(ident.find("{*}country")) or None
-            letter.settlement = text_of(ident.find("{*}settlement")) or None
-            letter.repository = text_of(ident.find("{*}repository")) or None
-            letter.shelfmark = text_of(ident.find("{*}idno")) or None
-        phys = ms.find("{*}physDesc")
+            letter.country = text_of(ident.find("{http://www.tei-c.org/ns/1.0}country")) or None
+            letter.settlement = (
+                text_of(ident.find("{http://www.tei-c.org/ns/1.0}settlement")) or None
+            )
+            letter.repository = (
+                text_of(ident.find("{http://www.tei-c.org/ns/1.0}repository")) or None
+            )
+            letter.shelfmark = text_of(ident.find("{http://www.tei-c.org/ns/1.0}idno")) or None
+        phys = ms.find("{http://www.tei-c.org/ns/1.0}physDesc")
         if phys is not None:
             letter.physical = text_of(phys) or None
-    for term in header.iterfind("{*}profileDesc/{*}textClass/{*}keywords/{*}term"):
+    for term in header.iterfind(
+        "{http://www.tei-c.org/ns/1.0}profileDesc/{http://www.tei-c.org/ns/1.0}textClass/{http://www.tei-c.org/ns/1.0}keywords/{http://www.tei-c.org/ns/1.0}term"
+    ):
         for r in refs(term.get("ref") or term.get("key")):
             letter.subjects.append(r)
 
-    for g in root.iterfind("{*}facsimile//{*}graphic"):
+    for g in root.iterfind(
+        "{http://www.tei-c.org/ns/1.0}facsimile//{http://www.tei-c.org/ns/1.0}graphic"
+    ):
         url = g.get("url")
         if url:
             iiif = g.get("type") == "iiif" or url.endswith("info.json") or "/iiif" in url
@@ -216,7 +242,7 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
             )
 
     _read_text(root, letter, doc)
-    back = root.find("{*}text/{*}back")
+    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
     if back is not None:
         from . import document
 
@@ -257,7 +283,9 @@ def _context_ref(ref, letter: Letter) -> None:
 
 def _fallback_date(header, title: str, path: str, diags: Diagnostics):
     """When the sent action has no date: the header's ISO title date, else a date in the title."""
-    for t in header.iterfind("{*}fileDesc/{*}titleStmt/{*}title"):
+    for t in header.iterfind(
+        "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}title"
+    ):
         v = date_attr(t, "when")
         if v:
             d = make_date(text=text_of(t), when=v, certainty="inferred")
@@ -288,53 +316,23 @@ def _fallback_date(header, title: str, path: str, diags: Diagnostics):
 
 
 def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
-    text = root.find("{*}text")
+    text = root.find(TEI + "text")
     if text is None:
         return
-    # notes kept apart from the text, pointing at anchors: <note target="#a1">
-    back_notes = {}
-    for note in text.iterfind("{*}back//{*}note[@target]"):
-        tgt = refs(note.get("target"))
-        if tgt:
-            back_notes[tgt[0]] = note
-    conv = TextConverter(back_notes)
-    langs = letter.languages
-    group = text.find("{*}group")
-    if group is not None:
-        for t in group.iterfind("{*}text"):
-            body = t.find("{*}body")
-            if body is not None:
-                letter.versions.append(
-                    TextVersion(
-                        lang=t.get(XML_LANG),
-                        type=t.get("type") or "original",
-                        blocks=conv.blocks(body),
-                    )
-                )
-    else:
-        body = text.find("{*}body")
-        if body is not None:
-            trans = [d for d in body.iterfind("{*}div") if d.get("type") == "translation"]
-            for d in trans:
-                body.remove(d)
-            letter.versions.append(
-                TextVersion(
-                    lang=text.get(XML_LANG) or (langs[0] if langs else None),
-                    type="original",
-                    blocks=conv.blocks(body),
-                )
-            )
-            for d in trans:
-                letter.versions.append(
-                    TextVersion(lang=d.get(XML_LANG), type="translation", blocks=conv.blocks(d))
-                )
-    letter.notes = conv.notes
-    letter.mentions = conv.mentions
-    letter.quantities = conv.quantities
-    for r in conv.subject_refs:
-        if r not in letter.subjects:
+    move_back_notes(text)
+    out = {"mentions": [], "terms": [], "quantities": [], "matters": [], "subjects": []}
+    notes: list = []
+    letter.versions = versions_of(
+        text, letter.languages[0] if letter.languages else None, notes, out
+    )
+    letter.notes = notes
+    letter.mentions = out["mentions"]
+    letter.quantities = out["quantities"]
+    letter.terms = out["terms"]
+    for r in out["subjects"]:
+        if "@" + r not in letter.subjects and r not in letter.subjects:
             letter.subjects.append("@" + r)  # "@": coded on a passage, not the whole letter
-    for el, _node in conv.matter_els:
+    for el in out["matters"]:
         letter.matters.append(_matter(el, letter))
 
 

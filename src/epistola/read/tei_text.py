@@ -249,3 +249,19 @@ class TextConverter:
         for r in refs(ana):
             if not r.startswith(("status-", "outcome-", "stance-")):
                 self.subject_refs.append(r)
+
+
+def build_text(letter) -> None:
+    """Build each version's node tree from its stored TEI markup, with the letter's notes and
+    mentions, numbered as the ingest scan numbered them (document order)."""
+    from .xml import parse_bytes
+
+    conv = TextConverter()
+    for v in letter.versions:
+        if v.tei and not v.blocks:
+            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8")))
+    texts = {n.n: n.text for n in letter.notes}
+    letter.notes = conv.notes
+    for n in letter.notes:
+        n.text = texts.get(n.n, "")
+    letter.mentions = conv.mentions

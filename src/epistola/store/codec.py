@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import orjson
+
 from ..model import (
     Agent,
     CorrespAction,
@@ -61,7 +63,18 @@ def to_plain(obj):
 
 
 def dumps(obj) -> str:
-    return json.dumps(to_plain(obj), ensure_ascii=False, separators=(",", ":"))
+    """JSON text of model objects (orjson serialises dataclasses natively, in C)."""
+    return orjson.dumps(obj).decode("utf-8")
+
+
+def dump_letter(letter: Letter) -> str:
+    """The letter's JSON without what has tables of its own or is rebuilt from the stored TEI
+    markup when the letter is loaded (mentions, notes, terms, blocks). Empties those fields."""
+    letter.mentions, letter.notes, letter.terms = [], [], []
+    for v in letter.versions:
+        if v.tei:
+            v.blocks, v.text = [], ""
+    return orjson.dumps(letter).decode("utf-8")
 
 
 def _date(d):
@@ -91,7 +104,12 @@ def letter_from_plain(d: dict) -> Letter:
         Matter(**{**m, "quantities": [Quantity(**q) for q in m.get("quantities", [])]})
         for m in d.get("matters", [])
     ]
-    return Letter(**d)
+    letter = Letter(**d)
+    if any(v.tei for v in letter.versions):
+        from ..read.tei_text import build_text
+
+        build_text(letter)
+    return letter
 
 
 ENTRY_CLASSES = {
@@ -136,7 +154,7 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
     texts = []
     words = 0
     for i, v in enumerate(letter.versions):
-        t = plain_text(v.blocks)
+        t = v.text or plain_text(v.blocks)
         if v.type == "original":
             words += len(t.split())
         texts.append((letter.id, i, v.lang, v.type, t))
@@ -158,9 +176,9 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
             )
         if not a.agents and a.place_ref:
             agents.append((letter.id, a.type, 0, None, None, None, None, a.place_ref, a.place_name))
-    terms = []
+    terms = [(letter.id, term, expan, gloss) for term, expan, gloss in letter.terms]
     for v in letter.versions:
-        for n in iter_nodes(v.blocks, "abbr"):
+        for n in iter_nodes(v.blocks, "abbr"):  # letters built in code, not read from TEI
             term = plain_text([n], skip=("note",))
             if term:
                 terms.append((letter.id, term, n.get("expan"), n.get("gloss")))
@@ -200,7 +218,7 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
         source_index,
         dumps(letter),
     )
-    return {
+    rows = {
         "letters": [row],
         "letter_agents": agents,
         "letter_mentions": [
@@ -246,6 +264,8 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
             for q in letter.quantities
         ],
     }
+    rows["letters"] = [(*row[:-1], dump_letter(letter))]  # last: it empties derived fields
+    return rows
 
 
 def entry_row(e: Entry) -> tuple:

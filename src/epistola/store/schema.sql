@@ -90,6 +90,9 @@ CREATE TABLE entry_aliases (      -- authority URIs and other ids that mean the 
 );
 
 CREATE TABLE org_relations (org TEXT NOT NULL, parent TEXT NOT NULL, from_ TEXT, to_ TEXT, type TEXT);
+-- staging for ingest: relations as read, checked and moved to org_relations by resolve
+CREATE TABLE org_relations_pending (org TEXT, parent TEXT, from_ TEXT, to_ TEXT, type TEXT,
+  source_path TEXT, source_line INTEGER);
 
 CREATE TABLE front (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT, year INTEGER, lang TEXT, body TEXT,

@@ -1,0 +1,252 @@
+"""Parallel reading: each worker process reads its share of the sources into a SQLite shard.
+
+Workers parse, convert and write rows themselves (``executemany``, in C), so nothing but a few
+bytes per file crosses the process boundary and the main process stays free to merge. The
+shards have the edition's tables plus staging tables for register entries, whose winner (a
+register file beats a letter's ``<back>``; otherwise the first file) is chosen at merge time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import sqlite3
+import traceback
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .read import document, read_file
+from .store.codec import TABLE_COLUMNS, entry_row, letter_rows
+from .store.sqlite import schema_sql
+
+LETTER_TABLES = (
+    "letters",
+    "letter_agents",
+    "letter_mentions",
+    "letter_links",
+    "letter_correspondences",
+    "letter_subjects",
+    "letter_terms",
+    "letter_texts",
+    "facsimiles",
+    "notes",
+    "matters",
+    "quantities",
+)
+
+STAGING = """
+CREATE TABLE stage_entries (src INTEGER, id TEXT, kind TEXT, name TEXT, sort_name TEXT, note TEXT,
+  from_letter INTEGER, source_path TEXT, source_line INTEGER, data TEXT);
+CREATE TABLE stage_names (src INTEGER, entry_id TEXT, name TEXT, type TEXT, lang TEXT);
+CREATE TABLE stage_relations (src INTEGER, org TEXT, parent TEXT, from_ TEXT, to_ TEXT, type TEXT,
+  source_path TEXT, source_line INTEGER, nested INTEGER);
+CREATE TABLE stage_sources (src INTEGER, path TEXT, format TEXT, size INTEGER, mtime REAL);
+"""
+
+
+def _insert(conn, table: str, rows) -> None:
+    if rows:
+        n = TABLE_COLUMNS.get(table) or len(rows[0])
+        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * n)})", rows)
+
+
+def read_into_shard(items, shard: Path, report) -> None:
+    """Read ``items`` ((index, path) pairs) into a new shard file; ``report(path, diagnostics)``
+    is called after each file."""
+    conn = sqlite3.connect(shard)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.executescript(schema_sql() + STAGING)
+    document.SEEN_BACK_ENTRIES = set()
+    own_letters: dict[str, str] = {}
+    try:
+        for index, path in items:
+            doc = read_file(path)
+            diags = list(doc.diagnostics)
+            for letter in doc.letters:
+                if letter.id in own_letters:
+                    diags.append(
+                        Diagnostic(
+                            path,
+                            letter.source_line,
+                            "error",
+                            "duplicate-id",
+                            f"letter id {letter.id!r} is also used by {own_letters[letter.id]}; "
+                            "this copy was skipped — give each letter its own xml:id",
+                        )
+                    )
+                    continue
+                own_letters[letter.id] = path
+                for table, rows in letter_rows(letter, index).items():
+                    _insert(conn, table, rows)
+            for e in doc.entries:
+                conn.execute(
+                    "INSERT INTO stage_entries VALUES (?,?,?,?,?,?,?,?,?,?)", (index, *entry_row(e))
+                )
+                conn.executemany(
+                    "INSERT INTO stage_names VALUES (?,?,?,?,?)",
+                    [(index, e.id, n.text, n.type, n.lang) for n in e.names],
+                )
+                conn.executemany(
+                    "INSERT INTO stage_relations VALUES (?,?,?,?,?,?,?,?,1)",
+                    [
+                        (index, e.id, r.parent, r.from_, r.to, r.type, e.source_path, e.source_line)
+                        for r in getattr(e, "parents", [])
+                    ],
+                )
+            conn.executemany(
+                "INSERT INTO stage_relations VALUES (?,?,?,?,?,?,?,?,0)",
+                [(index, c, p, f, t, "partOf", path, None) for c, p, f, t in doc.relations],
+            )
+            st = os.stat(path)
+            conn.execute(
+                "INSERT INTO stage_sources VALUES (?,?,?,?,?)",
+                (index, path, doc.format, st.st_size, st.st_mtime),
+            )
+            report(path, diags, len(doc.letters))
+        conn.commit()
+    finally:
+        document.SEEN_BACK_ENTRIES = None
+        conn.close()
+
+
+def _worker(items, shard, q) -> None:
+    try:
+        read_into_shard(items, shard, lambda p, d, n: q.put(("file", p, d, n)))
+        q.put(("done", str(shard)))
+    except BaseException:  # report, so the main process fails loudly instead of waiting
+        q.put(("error", traceback.format_exc()))
+
+
+def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> list[Path]:
+    """Read ``files`` with ``workers`` processes into shards under ``workdir``; return them.
+    ``on_file(path, diagnostics, letters)`` runs in this process for every file read."""
+    items = list(enumerate(files))
+    if workers <= 1 or len(files) < 16:
+        shard = workdir / "shard-0.sqlite"
+        read_into_shard(items, shard, on_file)
+        return [shard]
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    q = ctx.Queue()
+    shards = [workdir / f"shard-{k}.sqlite" for k in range(workers)]
+    # interleaved shares balance the load without a task queue (files are similar in size)
+    procs = [
+        ctx.Process(target=_worker, args=(items[k::workers], shards[k], q), daemon=True)
+        for k in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    done = 0
+    try:
+        while done < workers:
+            try:
+                msg = q.get(timeout=5)
+            except queue.Empty:
+                dead = [p for p in procs if not p.is_alive() and p.exitcode not in (0, None)]
+                if dead:
+                    raise RuntimeError(
+                        f"a reader process died (exit code {dead[0].exitcode})"
+                    ) from None
+                continue
+            if msg[0] == "file":
+                on_file(msg[1], msg[2], msg[3])
+            elif msg[0] == "done":
+                done += 1
+            else:
+                raise RuntimeError(f"a reader process failed:\n{msg[1]}")
+    finally:
+        for p in procs:
+            if p.is_alive() and done < workers:
+                p.terminate()
+            p.join()
+    return shards
+
+
+def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
+    """Merge shards into the edition database ``conn`` (which has the edition schema).
+
+    Letters: the first file (in source order) that uses an id wins; later copies are reported.
+    Entries: a register file beats a letter's own registers; otherwise the first file wins.
+    Returns the number of letters merged.
+    """
+    names = [f"s{k}" for k in range(len(shards))]
+    for name, shard in zip(names, shards, strict=True):
+        conn.execute(f"ATTACH DATABASE ? AS {name}", (str(shard),))
+    try:
+
+        def union(select: str) -> str:
+            return " UNION ALL ".join(select.format(s=n, k=k) for k, n in enumerate(names))
+
+        dupes = conn.execute(
+            "SELECT id, source_index, source_path, source_line, k FROM ("
+            + union("SELECT id, source_index, source_path, source_line, {k} AS k FROM {s}.letters")
+            + ") WHERE id IN (SELECT id FROM ("
+            + union("SELECT id FROM {s}.letters")
+            + ") GROUP BY id HAVING COUNT(*) > 1) ORDER BY id, source_index"
+        ).fetchall()
+        first: dict[str, str] = {}
+        for lid, _idx, path, line, k in dupes:
+            if lid not in first:
+                first[lid] = path
+                continue
+            diags.error(
+                path,
+                line,
+                "duplicate-id",
+                f"letter id {lid!r} is also used by {first[lid]}; "
+                "this copy was skipped — give each letter its own xml:id",
+            )
+            for table in LETTER_TABLES:
+                col = "id" if table == "letters" else "letter_id"
+                conn.execute(f"DELETE FROM s{k}.{table} WHERE {col} = ?", (lid,))
+        for table in LETTER_TABLES:
+            for name in names:
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM {name}.{table}")
+        conn.execute(
+            "INSERT INTO main.sources SELECT path, format, size, mtime, NULL FROM ("
+            + union("SELECT * FROM {s}.stage_sources")
+            + ") ORDER BY src"
+        )
+        conn.execute("CREATE TEMP TABLE all_entries AS " + union("SELECT * FROM {s}.stage_entries"))
+        conn.execute(
+            "CREATE TEMP TABLE winners AS SELECT id, src FROM (SELECT id, src, ROW_NUMBER() "
+            "OVER (PARTITION BY id ORDER BY from_letter, src) AS rn FROM all_entries) WHERE rn = 1"
+        )
+        conn.execute("CREATE INDEX temp.winners_id ON winners(id, src)")
+        conn.execute(
+            "INSERT INTO main.entries SELECT a.id, a.kind, a.name, a.sort_name, a.note, "
+            "a.from_letter, a.source_path, a.source_line, a.data FROM all_entries a "
+            "JOIN winners w ON w.id = a.id AND w.src = a.src"
+        )
+        for eid, paths in conn.execute(
+            "SELECT id, GROUP_CONCAT(DISTINCT source_path) FROM all_entries WHERE from_letter = 0 "
+            "GROUP BY id HAVING COUNT(DISTINCT source_path) > 1"
+        ):
+            ps = paths.split(",")
+            diags.warning(
+                ps[1],
+                None,
+                "duplicate-id",
+                f"register id {eid!r} is also defined in {ps[0]}; the first is kept",
+            )
+        conn.execute(
+            "INSERT INTO main.entry_names SELECT n.entry_id, n.name, n.type, n.lang FROM ("
+            + union("SELECT * FROM {s}.stage_names")
+            + ") n JOIN winners w ON w.id = n.entry_id AND w.src = n.src"
+        )
+        conn.execute(
+            "INSERT INTO main.org_relations_pending SELECT r.org, r.parent, r.from_, r.to_, "
+            "r.type, r.source_path, r.source_line FROM ("
+            + union("SELECT * FROM {s}.stage_relations")
+            + ") r LEFT JOIN winners w ON w.id = r.org AND w.src = r.src "
+            "WHERE r.nested = 0 OR w.id IS NOT NULL"
+        )
+        conn.execute("DROP TABLE temp.all_entries")
+        conn.execute("DROP TABLE temp.winners")
+        count = conn.execute("SELECT COUNT(*) FROM main.letters").fetchone()[0]
+        conn.commit()
+    finally:
+        for name in names:
+            conn.execute(f"DETACH DATABASE {name}")
+    return count
