@@ -9,8 +9,8 @@ dropped as soon as a file is done, so memory follows the stored edition, not the
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +20,8 @@ from .config import Project, project_from_sources
 from .diagnostics import Diagnostics
 from .read import discover
 from .resolve import resolve
-from .store import create_writer
 from .shards import read_parallel
+from .store import create_writer
 from .store.codec import dumps, norm_ref
 
 

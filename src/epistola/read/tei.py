@@ -13,13 +13,12 @@ from ..model import (
     Letter,
     Link,
     Matter,
-    TextVersion,
     make_date,
 )
 from .document import SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
 from .tei_textscan import move_back_notes, versions_of
-from .xml import TEI, XML_ID, XML_LANG, local, refs, text_of
+from .xml import TEI, XML_ID, local, refs, text_of
 
 KIND_MAP = {
     "brief": "letter",
