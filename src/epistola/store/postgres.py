@@ -46,6 +46,13 @@ class BuildLocked(EpistolaError):
     hint = "Another 'epistola ingest' is writing this edition; wait for it or give another schema."
 
 
+class NotPermitted(EpistolaError):
+    hint = (
+        "Use a role with the rights it needs: builders need CREATE on the database, readers "
+        "USAGE on the schema and SELECT on its tables (docs/postgres.md shows the grants)."
+    )
+
+
 def parse_url(url: str) -> tuple[str, str]:
     """``postgresql://...?schema=NAME`` -> (libpq conninfo URL without ``schema``, schema name)."""
     parts = urlsplit(url)
@@ -149,6 +156,9 @@ class PostgresStore(Store):
             raise EditionFormatError(
                 f"schema {store.schema!r} at {url} is not an Epistola edition"
             ) from None
+        except psycopg.errors.InsufficientPrivilege as e:
+            store.close()
+            raise NotPermitted(f"may not read the edition at {url}: {e}") from None
         if version != SCHEMA_VERSION:
             store.close()
             raise EditionFormatError(
@@ -177,6 +187,8 @@ class PostgresStore(Store):
 class PostgresWriter(PostgresStore):
     """Builds a new edition in ``<schema>_build_<pid>`` and swaps it in on ``finish``."""
 
+    lock_wait_seconds = 10  # for another writer of the same edition to finish
+
     def __init__(self, url: str):
         super().__init__(url)
         self.target_schema = self.schema
@@ -184,26 +196,32 @@ class PostgresWriter(PostgresStore):
         self._pending: dict[str, list] = defaultdict(list)
         conn = _connect(self.conninfo, url, autocommit=True)
         self._local.conn = conn
-        self._lock_build(conn)
-        self._drop_stale_builds(conn)
-        conn.execute(
-            pgsql.SQL("SET search_path TO {}, public").format(pgsql.Identifier(self.schema))
-        )
-        conn.autocommit = False  # everything from here to finish() is one transaction
-        conn.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(self.schema)))
-        conn.execute(schema_pg_sql())
-        self.set_meta("schema_version", SCHEMA_VERSION)
+        try:
+            self._lock_build(conn)
+            self._drop_stale_builds(conn)
+            conn.execute(
+                pgsql.SQL("SET search_path TO {}, public").format(pgsql.Identifier(self.schema))
+            )
+            conn.autocommit = False  # everything from here to finish() is one transaction
+            conn.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(self.schema)))
+            conn.execute(schema_pg_sql())
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        except psycopg.errors.InsufficientPrivilege as e:
+            self.close()
+            raise NotPermitted(f"may not build an edition at {url}: {e}") from None
+        except BaseException:
+            self.close()
+            raise
 
     def _lock_key(self) -> str:
         return f"epistola-build:{self.target_schema}"
 
     def _lock_build(self, conn) -> None:
         """One writer per target schema; a killed writer's lock goes with its connection."""
-        conn.execute("SET lock_timeout = '10s'")
+        conn.execute(f"SET lock_timeout = '{int(self.lock_wait_seconds)}s'")
         try:
             conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (self._lock_key(),))
         except psycopg.errors.LockNotAvailable:
-            conn.close()
             raise BuildLocked(
                 f"edition {self.target_schema!r} at {self.url} is being built"
             ) from None
@@ -259,7 +277,10 @@ class PostgresWriter(PostgresStore):
         for r in tables:  # planner statistics, so readers get good plans from the start
             conn.execute(pgsql.SQL("ANALYZE {}").format(pgsql.Identifier(r["tablename"])))
         target, build = pgsql.Identifier(self.target_schema), pgsql.Identifier(self.schema)
-        conn.execute(pgsql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(target))
+        try:
+            conn.execute(pgsql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(target))
+        except psycopg.errors.InsufficientPrivilege as e:  # another role built the old one
+            raise NotPermitted(f"may not replace the edition at {self.url}: {e}") from None
         conn.execute(pgsql.SQL("ALTER SCHEMA {} RENAME TO {}").format(build, target))
         conn.commit()
         self.close()

@@ -112,6 +112,10 @@ CREATE TABLE org_relations (
   org TEXT COLLATE "C" NOT NULL, parent TEXT COLLATE "C" NOT NULL, from_ TEXT COLLATE "C",
   to_ TEXT COLLATE "C", type TEXT COLLATE "C"
 );
+CREATE TABLE org_relations_pending (
+  org TEXT COLLATE "C", parent TEXT COLLATE "C", from_ TEXT COLLATE "C", to_ TEXT COLLATE "C",
+  type TEXT COLLATE "C", source_path TEXT COLLATE "C", source_line INTEGER
+);
 
 CREATE TABLE front (
   id TEXT COLLATE "C" PRIMARY KEY, kind TEXT COLLATE "C" NOT NULL, title TEXT COLLATE "C",
