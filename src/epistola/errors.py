@@ -38,3 +38,7 @@ class UnknownEntry(EpistolaError):
 
 class BuildFailed(EpistolaError):
     hint = "Run 'epistola check' to list every problem in the sources."
+
+
+class UnknownAnalysis(EpistolaError):
+    hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."

@@ -1,0 +1,271 @@
+"""Networks: who wrote to whom (directed, weighted by letters) and who is named together.
+
+Correspondence graph: an edge sender -> addressee for every pair of a letter's senders and
+addressees that are register persons or organisations; its weight is the number of letters.
+Parties not in the registers are left out (and counted). Co-mention graph: an undirected edge
+between two persons named in the text of one letter, weighted by the letters naming both.
+Centralities (networkx): weighted degrees, betweenness (distance = 1/weight) and eigenvector
+centrality ("rank", on the undirected weighted graph; scaled per connected component by its share
+of the nodes, so a small separate group does not outrank the main one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+from . import charts
+from .result import Facts, result
+
+SAMPLE = 200  # betweenness is exact up to this many nodes
+
+
+def letter_edges(facts: Facts) -> tuple[Counter, dict]:
+    edges = Counter()
+    unknown = 0
+    considered = 0
+    for r in facts.letters:
+        sent, recv = facts.senders(r["id"]), facts.addressees(r["id"])
+        if None in sent or None in recv or not sent or not recv:
+            unknown += 1
+        pairs = {(s, a) for s in sent for a in recv if s and a and s != a}
+        if pairs:
+            considered += 1
+        edges.update(pairs)
+    counts = {
+        "letters": considered,
+        "left_out_unknown_party": unknown,
+        "left_out_uncoded": len(facts.letters) - considered,
+    }
+    return edges, counts
+
+
+def mention_edges(facts: Facts, min_letters: int = 1) -> tuple[Counter, dict]:
+    per_letter: dict[str, set] = {}
+    for m in facts.store.execute(
+        "SELECT m.letter_id, m.entry_id FROM letter_mentions m JOIN entries e ON e.id = m.entry_id "
+        "WHERE e.kind = 'person' AND COALESCE(m.place, 'text') = 'text'"
+    ):
+        per_letter.setdefault(m["letter_id"], set()).add(m["entry_id"])
+    edges = Counter()
+    for people in per_letter.values():
+        edges.update(combinations(sorted(people), 2))
+    if min_letters > 1:
+        edges = Counter({k: v for k, v in edges.items() if v >= min_letters})
+    with_two = sum(1 for p in per_letter.values() if len(p) > 1)
+    counts = {"letters": with_two, "left_out_uncoded": len(facts.letters) - with_two}
+    return edges, counts
+
+
+def graph(facts: Facts, kind: str = "letters", min_letters: int = 1):
+    """The networkx graph: DiGraph of letters, or Graph of co-mentions; nodes carry 'label'."""
+    import networkx as nx
+
+    if kind == "letters":
+        edges, _ = letter_edges(facts)
+        g = nx.DiGraph()
+    else:
+        edges, _ = mention_edges(facts, min_letters)
+        g = nx.Graph()
+    for (a, b), w in edges.items():
+        g.add_edge(a, b, weight=w, letters=w)
+    for n in g.nodes:
+        g.nodes[n]["label"] = facts.name(n) or n
+        g.nodes[n]["kind"] = facts.kinds.get(n, "unknown")
+    return g
+
+
+def letters(facts: Facts, top: int = 20, **_) -> dict:
+    edges, counts = letter_edges(facts)
+    rows = [
+        {
+            "source": a,
+            "source_name": facts.name(a),
+            "target": b,
+            "target_name": facts.name(b),
+            "letters": w,
+        }
+        for (a, b), w in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    desc = (
+        f"Who wrote to whom: {len(rows)} directed edges sender → addressee weighted by letters, "
+        f"over the {counts['letters']} letters between register persons or organisations; "
+        f"{counts['left_out_unknown_party']} letters have a party not in the registers (not counted)."
+    )
+    weight = Counter()
+    for (a, b), w in edges.items():
+        weight[a] += w
+        weight[b] += w
+    keep = {p for p, _ in weight.most_common(top)}
+    chart_rows = [
+        {"from": r["source_name"], "to": r["target_name"], "letters": r["letters"]}
+        for r in rows
+        if r["source"] in keep and r["target"] in keep
+    ]
+    chart = charts.heatmap(
+        chart_rows,
+        x="to",
+        y="from",
+        value="letters",
+        title=f"Who wrote to whom (the {len(keep)} busiest correspondents)",
+        subtitle=desc,
+        x_title="addressee",
+        y_title="sender",
+    )
+    cols = ["source", "source_name", "target", "target_name", "letters"]
+    return result("network", "letters", "Correspondence network", desc, cols, rows, counts, chart)
+
+
+def comentions(facts: Facts, min_letters: int = 1, top: int = 20, **_) -> dict:
+    edges, counts = mention_edges(facts, int(min_letters))
+    rows = [
+        {"a": a, "a_name": facts.name(a), "b": b, "b_name": facts.name(b), "letters": w}
+        for (a, b), w in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    desc = (
+        f"Persons named together in the text of a letter: {len(rows)} pairs weighted by letters"
+        f"{f' (at least {min_letters})' if int(min_letters) > 1 else ''}, over the "
+        f"{counts['letters']} letters naming two or more register persons; "
+        f"{counts['left_out_uncoded']} letters naming fewer are left out."
+    )
+    weight = Counter()
+    for (a, b), w in edges.items():
+        weight[a] += w
+        weight[b] += w
+    keep = {p for p, _ in weight.most_common(top)}
+    chart_rows = []
+    for r in rows:
+        if r["a"] in keep and r["b"] in keep:
+            chart_rows.append({"x": r["a_name"], "y": r["b_name"], "letters": r["letters"]})
+            chart_rows.append({"x": r["b_name"], "y": r["a_name"], "letters": r["letters"]})
+    chart = charts.heatmap(
+        chart_rows,
+        x="x",
+        y="y",
+        value="letters",
+        title=f"Named together (the {len(keep)} most connected persons)",
+        subtitle=desc,
+        x_title="person",
+        y_title="person",
+    )
+    cols = ["a", "a_name", "b", "b_name", "letters"]
+    return result("network", "comentions", "Co-mention network", desc, cols, rows, counts, chart)
+
+
+def centrality(facts: Facts, kind: str = "letters", min_letters: int = 1, **_) -> dict:
+    import networkx as nx
+
+    g = graph(facts, kind, int(min_letters))
+    rows = []
+    if g.number_of_nodes():
+        dist = {e: 1.0 / d["weight"] for e, d in g.edges.items()}
+        nx.set_edge_attributes(g, dist, "distance")
+        # exact up to SAMPLE nodes; beyond, estimated from SAMPLE source nodes (fixed seed)
+        k = SAMPLE if g.number_of_nodes() > SAMPLE else None
+        between = nx.betweenness_centrality(g, k=k, seed=0, weight="distance", normalized=True)
+        rank = _eigenvector(g)
+        for n in g.nodes:
+            row = {"node": n, "name": g.nodes[n]["label"], "kind": g.nodes[n]["kind"]}
+            if kind == "letters":
+                row.update(
+                    letters_sent=g.out_degree(n, weight="weight"),
+                    letters_received=g.in_degree(n, weight="weight"),
+                    writes_to=g.out_degree(n),
+                    hears_from=g.in_degree(n),
+                )
+            else:
+                row.update(letters=g.degree(n, weight="weight"), named_with=g.degree(n))
+            row.update(betweenness=round(between[n], 6), rank=round(rank[n], 6))
+            rows.append(row)
+    rows.sort(key=lambda r: (-r["rank"], r["node"]))
+    _, counts = letter_edges(facts) if kind == "letters" else mention_edges(facts, int(min_letters))
+    rank_name = "eigenvector centrality"
+    sampled = f", estimated from {SAMPLE} sampled sources" if g.number_of_nodes() > SAMPLE else ""
+    what = "correspondence (sender → addressee)" if kind == "letters" else "co-mention"
+    if kind != "letters" and int(min_letters) > 1:
+        what += f" (pairs named together in at least {min_letters} letters)"
+    desc = (
+        f"Centralities in the {what} graph of {g.number_of_nodes()} nodes and "
+        f"{g.number_of_edges()} edges: weighted degrees, betweenness (shortest paths with "
+        f"distance 1/letters{sampled}) and {rank_name} as 'rank', over {counts['letters']} "
+        "letters."
+    )
+    cols = ["node", "name", "kind"]
+    cols += (
+        ["letters_sent", "letters_received", "writes_to", "hears_from"]
+        if kind == "letters"
+        else ["letters", "named_with"]
+    )
+    cols += ["betweenness", "rank"]
+    chart = charts.bars(
+        rows[:20],
+        x="name",
+        y="rank",
+        horizontal=True,
+        title=f"Most central in the {what} graph ({rank_name})",
+        subtitle=desc,
+        x_title="",
+        x_type="N",
+        sort="-x",
+    )
+    view = "centrality" if kind == "letters" else "comention-centrality"
+    return result("network", view, "Centralities", desc, cols, rows, counts, chart)
+
+
+def _eigenvector(g) -> dict:
+    """Weighted eigenvector centrality of the undirected graph (letters both ways summed), unit
+    length per connected component, scaled by the component's share of the nodes."""
+    import networkx as nx
+    import numpy as np
+
+    u = nx.Graph()
+    u.add_nodes_from(g.nodes)
+    for a, b, d in g.edges(data=True):
+        w = u.edges[a, b]["weight"] if u.has_edge(a, b) else 0
+        u.add_edge(a, b, weight=w + d["weight"])
+    out = {}
+    n = u.number_of_nodes()
+    for comp in nx.connected_components(u):
+        nodes = sorted(comp)
+        if len(nodes) < 2:
+            out[nodes[0]] = 0.0
+            continue
+        # a dense symmetric eigensolve: exact, and fast for the few thousand nodes of an edition
+        # (networkx's power iteration crawls on star-shaped correspondences)
+        a = nx.to_numpy_array(u, nodelist=nodes, weight="weight")
+        vals, vecs = np.linalg.eigh(a)
+        v = np.abs(vecs[:, int(np.argmax(vals))])
+        v = v / np.linalg.norm(v)
+        out.update({x: float(v[i]) * len(nodes) / n for i, x in enumerate(nodes)})
+    return out
+
+
+def comention_centrality(facts: Facts, min_letters: int = 2, **options) -> dict:
+    """Centralities of persons named together in at least ``min_letters`` letters."""
+    options.pop("kind", None)
+    return centrality(facts, kind="mentions", min_letters=min_letters, **options)
+
+
+def write(facts: Facts, path, kind: str = "letters", fmt: str | None = None) -> int:
+    """Write the graph as GEXF or GraphML (by ``fmt`` or the file suffix); return its edges."""
+    import networkx as nx
+
+    from ..errors import EpistolaError
+
+    g = graph(facts, kind)
+    fmt = fmt or str(path).rsplit(".", 1)[-1].lower()
+    if fmt == "gexf":
+        nx.write_gexf(g, path)
+    elif fmt == "graphml":
+        nx.write_graphml(g, path)
+    else:
+        raise EpistolaError(f"unknown graph format {fmt!r}", hint="Use a .gexf or .graphml file.")
+    return g.number_of_edges()
+
+
+VIEWS = {
+    "letters": letters,
+    "comentions": comentions,
+    "centrality": centrality,
+    "comention-centrality": comention_centrality,
+}
