@@ -329,7 +329,7 @@ def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
     letter.quantities = out["quantities"]
     letter.terms = out["terms"]
     for r in out["subjects"]:
-        if "@" + r not in letter.subjects and r not in letter.subjects:
+        if "@" + r not in letter.subjects:
             letter.subjects.append("@" + r)  # "@": coded on a passage, not the whole letter
     for el in out["matters"]:
         letter.matters.append(_matter(el, letter))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model.letters import Mention, Note, Quantity
+from ..model.text import plain_text
 from .xml import XML_ID, XML_LANG, local, refs
 
 _ws = re.compile(r"\s+").sub
@@ -260,8 +261,7 @@ def build_text(letter) -> None:
     for v in letter.versions:
         if v.tei and not v.blocks:
             v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8")))
-    texts = {n.n: n.text for n in letter.notes}
     letter.notes = conv.notes
     for n in letter.notes:
-        n.text = texts.get(n.n, "")
+        n.text = plain_text(n.content, skip=())
     letter.mentions = conv.mentions
