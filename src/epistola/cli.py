@@ -185,9 +185,187 @@ def build(
         raise typer.Exit(1)
 
 
+@app.command()
+def search(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file)"),
+    query: str = typer.Argument(
+        "", help='words, "phrases", OR, NOT, Brie*, =exact (docs/search.md)'
+    ),
+    start: str = typer.Option(None, "--from", help="date range start: 1931-08-12, 1931-08, 1931"),
+    end: str = typer.Option(None, "--to", help="date range end (letters whose dates may overlap)"),
+    year: int = typer.Option(None, help="the year a letter is numbered in"),
+    sender: str = typer.Option(None, help="register id of the sender"),
+    addressee: str = typer.Option(None, help="register id of the addressee"),
+    person: str = typer.Option(None, help="register id: sender, addressee or mentioned"),
+    place: str = typer.Option(None, help="register id of a place mentioned or written from/to"),
+    org: str = typer.Option(None, help="register id of an organisation"),
+    kind: str = typer.Option(None, help="letter, postcard, telegram..."),
+    lang: str = typer.Option(None, help="language code (de matches de-AT)"),
+    subject: str = typer.Option(None, help="subject id"),
+    has_notes: bool = typer.Option(None, "--has-notes/--no-notes", help="with or without notes"),
+    has_facsimile: bool = typer.Option(
+        None, "--has-facsimile/--no-facsimile", help="with or without facsimiles"
+    ),
+    sort: str = typer.Option("relevance", help="relevance or date"),
+    page: int = typer.Option(1, help="page of results"),
+    per_page: int = typer.Option(20, help="results per page"),
+    as_json: bool = typer.Option(False, "--json", help="the full answer as JSON on stdout"),
+):
+    """Search the letters, notes, front matter and registers of an edition."""
+    from .edition import open_edition
+    from .search.query import search as run_search
+
+    filters = {
+        "start": start, "end": end, "year": year, "sender": sender, "addressee": addressee,
+        "person": person, "place": place, "org": org, "kind": kind, "lang": lang,
+        "subject": subject, "has_notes": has_notes, "has_facsimile": has_facsimile,
+    }  # fmt: skip
+    try:
+        with open_edition(edition) as ed:
+            res = run_search(
+                ed.store, query, filters=filters, sort=sort, page=page, per_page=per_page
+            )
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(res, ensure_ascii=False, indent=2) + "\n")
+        return
+    print_search(res)
+
+
+def print_search(res: dict) -> None:
+    import re
+
+    def marks(html: str) -> str:
+        from html import unescape
+
+        text = unescape(re.sub(r"</?mark>", "\x00", html).replace("[", "\\["))
+        parts = text.split("\x00")
+        return "".join(f"[bold yellow]{p}[/]" if i % 2 else p for i, p in enumerate(parts))
+
+    first = (res["page"] - 1) * res["per_page"] + 1
+    last = first + len(res["results"]) - 1
+    out.print(f"[bold]{res['total']}[/] letters match {res['query']!r}", highlight=False)
+    for n in res.get("names", []):
+        out.print(
+            f"  name: {n['label']} ({n['kind']} {n['id']}) for {n['query']!r}", highlight=False
+        )
+    for r in res["results"]:
+        who = " → ".join(x for x in (r["sender"], r["addressee"]) if x)
+        maybe = " (date possibly in range)" if r.get("date_match") == "possible" else ""
+        out.print(
+            f"[bold]{r['label']}[/] {r['date'] or 'undated'} {who} [dim]{r['letter']}[/]{maybe}",
+            highlight=False,
+        )
+        for s in r["snippets"]:
+            out.print(f"   [dim]{s['where']}:[/] {marks(s['html'])}", highlight=False)
+    if res["total"]:
+        out.print(f"[dim]results {first}–{last} of {res['total']}[/]")
+    for o in res.get("other", []):
+        out.print(
+            f"[bold]{o['kind']}[/] {o['title']} [dim]{o['id']}[/]: {marks(o['snippet'])}",
+            highlight=False,
+        )
+
+
 # Outputs that `epistola build` writes after ingest: (name, fn(project, edition_file, out_dir)).
 BUILD_STEPS: list = []
 
 
+@app.command()
+def stats(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    analysis: str = typer.Argument(
+        ..., help="timeline, priorities, matters, quantities, persons, replies or network"
+    ),
+    view: str = typer.Option(None, "--view", "-v", help="one of the analysis's views"),
+    as_json: bool = typer.Option(False, "--json", help="the whole result as JSON"),
+    as_csv: bool = typer.Option(False, "--csv", help="the table as CSV"),
+    top: int = typer.Option(None, help="how many to chart (persons, correspondents)"),
+    proposed: bool = typer.Option(False, help="priorities: count rule-proposed subjects too"),
+    rollup: bool = typer.Option(False, help="priorities: count sub-subjects under their top"),
+    min_letters: int = typer.Option(None, help="network: keep pairs named in this many letters"),
+    by: str = typer.Option(None, help="replies kinds: 'letter' (answered) or 'reply'"),
+    person: str = typer.Option(None, help="persons years: one person's id"),
+    gexf: Path = typer.Option(None, help="network: write the graph as GEXF (Gephi)"),
+    graphml: Path = typer.Option(None, help="network: write the graph as GraphML"),
+    comentions: bool = typer.Option(False, help="network export: the co-mention graph"),
+):
+    """Counts and tables of the research analyses (see docs/analyses.md)."""
+    from .analyse import ANALYSES, run, to_csv
+    from .analyse.result import Facts, left_out_notes
+    from .edition import open_edition
+
+    given = dict(top=top, min_letters=min_letters, by=by, person=person)
+    options = {k: v for k, v in given.items() if v is not None}
+    if proposed:
+        options["proposed"] = True
+    if rollup:
+        options["rollup"] = True
+    try:
+        with open_edition(edition) as ed:
+            res = run(ed, analysis, view, **options)
+            for path in (gexf, graphml):
+                if path is not None:
+                    from .analyse.network import write
+
+                    if analysis != "network":
+                        console.print("[yellow]--gexf/--graphml belong to 'network'[/]")
+                        raise typer.Exit(2)
+                    n = write(Facts(ed), path, "mentions" if comentions else "letters")
+                    console.print(f"{n} edges -> {path}")
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(res, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        sys.stdout.write(to_csv(res))
+        return
+    from rich.markup import escape
+
+    t = Table(title=res["title"], caption=escape(res["description"]), caption_justify="left")
+    for c in res["columns"]:
+        t.add_column(c)
+    for r in res["rows"]:
+        t.add_row(*("" if r[c] is None else str(r[c]) for c in res["columns"]))
+    out.print(t)
+    views = ", ".join(ANALYSES[analysis].views)
+    console.print(f"views of {analysis}: {views}")
+    for note in left_out_notes(res["counts"]):
+        console.print(escape(note), highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
+
+
+@app.command()
+def export(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv or json"),
+    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv)"),
+):
+    """Write the edition as open data: CMIF for correspSearch, CSV tables, or JSON."""
+    from .edition import open_edition
+    from .export import export as run_export
+
+    try:
+        with open_edition(edition) as ed:
+            files = run_export(ed, fmt, out_)
+    except EpistolaError as e:
+        fail(e)
+    console.print(f"wrote {len(files)} file(s) to {out_}")
+
+
+def _export_data(project, edition_file, dest) -> None:
+    from .edition import open_edition
+    from .export import export as run_export
+
+    with open_edition(edition_file) as ed:
+        run_export(ed, "cmif", dest / "data" / "cmif.xml")
+        run_export(ed, "csv", dest / "data" / "csv")
+        run_export(ed, "json", dest / "data" / "edition.json")
+
+
+BUILD_STEPS.append(("data", _export_data))

@@ -210,6 +210,12 @@ class Edition:
             return self.store.execute("SELECT * FROM front WHERE kind = ? ORDER BY ord", (kind,))
         return self.store.execute("SELECT * FROM front ORDER BY ord")
 
+    def search(self, q: str = "", **kw) -> dict:
+        """Full-text search with filters and facets; see epistola.search.query.search."""
+        from .search.query import search
+
+        return search(self.store, q, **kw)
+
     def close(self) -> None:
         self.store.close()
 

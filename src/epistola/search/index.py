@@ -1,6 +1,210 @@
-"""Builds the search index inside the edition store (placeholder until the search stage lands)."""
+"""Builds the search index inside the edition store (SQLite FTS5), as the last step of ingest.
+
+Tables written (all prefixed ``search_``):
+
+- ``search_letters``: contentless FTS5, one row per letter (rowid = ``letters.rowid``); columns
+  ``text`` (stems of every text version), ``notes`` (stems of the notes), ``title`` (stems of
+  title, sender, addressee, places), ``names`` (one token ``n<entries.rowid>`` per register
+  entry sent, received or mentioned), ``exact`` (folded, unstemmed words of all of these);
+- ``search_other`` + ``search_other_docs``: the same for front matter and register entries;
+- ``search_name_keys``: name key -> entry (see names.py), to expand name queries;
+- ``search_arrays``: per-letter facet arrays (numpy buffers) so facets are counted in memory.
+
+Text is analysed in Python (fold.py: fold, then stem per script and language) because SQLite's
+FTS5 here neither stems nor folds ё or ß; the FTS5 tokenizer only splits on spaces.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+
+from .facets import build_arrays
+from .fold import Analyzer, base_lang, tokens
+from .names import entry_keys
+
+RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
+FTS = "fts5(text, notes, title, names, exact, content='', tokenize='unicode61 remove_diacritics 0')"
+NAME_KINDS = ("person", "place", "org")
+INDEX_VERSION = 1
+
+
+def entity_token(rowid: int) -> str:
+    return f"n{rowid}"
 
 
 def build_index(store, languages) -> None:
-    """Create the search tables for ``store``. Filled in by the search stage."""
-    return None
+    """Create and fill the search tables of ``store`` (a SQLite writer) for ``languages``."""
+    if getattr(store, "dialect", "") != "sqlite":
+        return  # FTS5 is SQLite's; other backends search through their own engines
+    languages = list(languages or []) or _text_languages(store)
+    analyzer = Analyzer(languages)
+    for sql in (
+        f"CREATE VIRTUAL TABLE search_letters USING {FTS}",
+        f"CREATE VIRTUAL TABLE search_other USING {FTS}",
+        "CREATE TABLE search_other_docs (rowid INTEGER PRIMARY KEY, kind TEXT, ref TEXT, "
+        "title TEXT, lang TEXT, body TEXT)",
+        "CREATE TABLE search_name_keys (key TEXT NOT NULL, entity INTEGER NOT NULL, "
+        "PRIMARY KEY (key, entity)) WITHOUT ROWID",
+        "CREATE TABLE search_arrays (name TEXT PRIMARY KEY, dtype TEXT, data BLOB)",
+    ):
+        store.execute(sql)
+    for table in ("search_letters", "search_other"):
+        store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
+    _name_keys(store)
+    _letters(store, analyzer)
+    _other(store, analyzer)
+    vocab = build_arrays(store)
+    store.set_meta(
+        "search",
+        {"version": INDEX_VERSION, "languages": languages, "latin": analyzer.latin, **vocab},
+    )
+
+
+def _text_languages(store) -> list[str]:
+    rows = store.execute(
+        "SELECT lang, COUNT(*) AS n FROM letter_texts WHERE lang IS NOT NULL "
+        "GROUP BY lang ORDER BY n DESC"
+    )
+    return list(dict.fromkeys(base_lang(r["lang"]) for r in rows)) or ["en"]
+
+
+def _name_keys(store) -> None:
+    names: dict[str, list[str]] = {}
+    for r in store.execute("SELECT entry_id, name FROM entry_names"):
+        names.setdefault(r["entry_id"], []).append(r["name"])
+    rows = []
+    marks = ",".join("?" * len(NAME_KINDS))
+    for r in store.execute(
+        f"SELECT rowid, id, kind, name, data FROM entries WHERE kind IN ({marks})", NAME_KINDS
+    ):
+        data = json.loads(r["data"])
+        all_names = [r["name"], *names.get(r["id"], [])]
+        if data.get("abbr"):
+            all_names.append(data["abbr"])
+        for key in entry_keys(
+            r["kind"], all_names, data.get("forename") or "", data.get("surname") or ""
+        ):
+            rows.append((key, r["rowid"]))
+    store.executemany("INSERT OR IGNORE INTO search_name_keys VALUES (?, ?)", rows)
+
+
+def _letter_inputs(store) -> list[tuple]:
+    """(rowid, default lang, [(lang, text)], [note texts], title text, entity tokens)."""
+    letters = {}
+    for r in store.execute(
+        "SELECT rowid, id, title, sender, addressee, place_sent, place_received, languages "
+        "FROM letters ORDER BY rowid"
+    ):
+        title = " ".join(
+            x or "" for x in (r["title"], r["sender"], r["addressee"], r["place_sent"])
+        )
+        title += " " + (r["place_received"] or "")
+        lang = (r["languages"] or "").split(" ")[0]
+        letters[r["id"]] = [r["rowid"], lang, [], [], title, set()]
+    for r in store.execute("SELECT letter_id, lang, text FROM letter_texts ORDER BY rowid"):
+        letters[r["letter_id"]][2].append((r["lang"], r["text"]))
+    for r in store.execute("SELECT letter_id, text FROM notes ORDER BY rowid"):
+        letters[r["letter_id"]][3].append(r["text"] or "")
+    kinds = ",".join(f"'{k}'" for k in NAME_KINDS)
+    for r in store.execute(
+        "SELECT x.letter_id, e.rowid AS no FROM (SELECT letter_id, entry_id FROM letter_agents "
+        "UNION SELECT letter_id, entry_id FROM letter_mentions) x "
+        f"JOIN entries e ON e.id = x.entry_id AND e.kind IN ({kinds})"
+    ):
+        letters[r["letter_id"]][5].add(r["no"])
+    return [tuple(v) for v in letters.values()]
+
+
+def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
+    rowid, lang, texts, notes, title, entities = item
+    text_stems, exact = [], []
+    for tlang, text in texts:
+        toks = tokens(text)
+        exact.append(" ".join(toks))
+        text_stems.append(" ".join(analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))))
+    latin = analyzer.latin_for(lang)
+    note_stems = []
+    for text in notes:
+        toks = tokens(text)
+        exact.append(" ".join(toks))
+        note_stems.append(" ".join(analyzer.stem_all(toks, latin)))
+    toks = tokens(title)
+    exact.append(" ".join(toks))
+    return (
+        rowid,
+        " ".join(text_stems),
+        " ".join(note_stems),
+        " ".join(analyzer.stem_all(toks, latin)),
+        " ".join(entity_token(n) for n in sorted(entities)),
+        " ".join(exact),
+    )
+
+
+_WORKER: Analyzer | None = None
+
+
+def _init_worker(languages) -> None:
+    global _WORKER
+    _WORKER = Analyzer(languages)
+
+
+def _analyse_chunk(chunk: list[tuple]) -> list[tuple]:
+    return [analyse_letter(_WORKER, item) for item in chunk]
+
+
+def _letters(store, analyzer: Analyzer) -> None:
+    items = _letter_inputs(store)
+    size = sum(len(t) for it in items for _, t in it[2]) + sum(
+        len(n) for it in items for n in it[3]
+    )
+    sql = "INSERT INTO search_letters(rowid, text, notes, title, names, exact) VALUES (?,?,?,?,?,?)"
+    cores = os.cpu_count() or 1
+    if cores > 1 and size > 2_000_000 and "fork" in mp.get_all_start_methods():
+        # analysis is pure Python: two processes halve it; inserting stays in this process
+        chunks = [items[i : i + 500] for i in range(0, len(items), 500)]
+        ctx = mp.get_context("fork")
+        with ctx.Pool(min(cores, 4), _init_worker, (analyzer.latin,)) as pool:
+            for rows in pool.imap(_analyse_chunk, chunks):
+                store.executemany(sql, rows)
+    else:
+        store.executemany(sql, (analyse_letter(analyzer, it) for it in items))
+
+
+def _other(store, analyzer: Analyzer) -> None:
+    """Front matter and register entries with notes or biographies, and every named entry."""
+    docs = []
+    for r in store.execute("SELECT id, kind, title, lang, body FROM front ORDER BY ord"):
+        docs.append((r["kind"], r["id"], r["title"] or r["id"], r["lang"], r["body"] or "", None))
+    marks = ",".join("?" * len(NAME_KINDS))
+    for r in store.execute(
+        f"SELECT rowid, id, kind, name, note, json_extract(data, '$.biography') AS bio "
+        f"FROM entries WHERE kind IN ({marks}) OR COALESCE(note, '') != '' "
+        "OR COALESCE(json_extract(data, '$.biography'), '') != ''",
+        NAME_KINDS,
+    ):
+        body = "\n\n".join(x for x in (r["note"], r["bio"]) if x)
+        no = r["rowid"] if r["kind"] in NAME_KINDS else None
+        docs.append((r["kind"], r["id"], r["name"], None, body, no))
+    latin = analyzer.latin[0]
+    fts_rows, doc_rows = [], []
+    for i, (kind, ref, title, lang, body, no) in enumerate(docs, 1):
+        btoks, ttoks = tokens(body), tokens(title)
+        lat = analyzer.latin_for(lang) if lang else latin
+        fts_rows.append(
+            (
+                i,
+                " ".join(analyzer.stem_all(btoks, lat)),
+                "",
+                " ".join(analyzer.stem_all(ttoks, lat)),
+                entity_token(no) if no else "",
+                " ".join(ttoks + btoks),
+            )
+        )
+        doc_rows.append((i, kind, ref, title, lang, body))
+    store.executemany(
+        "INSERT INTO search_other(rowid, text, notes, title, names, exact) VALUES (?,?,?,?,?,?)",
+        fts_rows,
+    )
+    store.executemany("INSERT INTO search_other_docs VALUES (?,?,?,?,?,?)", doc_rows)

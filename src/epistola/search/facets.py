@@ -1,0 +1,215 @@
+"""Per-letter facet arrays: filters and facet counts over whole result sets, in memory.
+
+At index time ``build_arrays`` stores, for every letter (indexed by ``letters.rowid``), its
+number, year, kind, date bounds (day ordinals), has-notes and has-facsimile flags, and, as
+(letter, value) pairs sorted by letter, its senders, addressees, persons (sent, received or
+mentioned), places, organisations, languages and subjects. ``FacetData.load`` reads them back as
+numpy arrays once per edition file, so counting a facet over 100,000 hits is one ``bincount``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+
+import numpy as np
+
+SCALARS = {
+    "number": "int32",
+    "year": "int32",
+    "kind": "int32",
+    "earliest": "int32",
+    "latest": "int32",
+    "has_notes": "uint8",
+    "has_facsimile": "uint8",
+}
+MULTI = ("sender", "addressee", "person", "place", "org", "lang", "subject")
+ENTITY_FACETS = ("sender", "addressee", "person", "place", "org")
+
+
+def day(iso: str | None) -> int:
+    """Day ordinal of an ISO date (0 when missing or unreadable)."""
+    if not iso:
+        return 0
+    try:
+        return dt.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
+def _pairs_sql() -> dict[str, str]:
+    agents = (
+        "SELECT l.rowid AS letter, e.rowid AS value FROM letter_agents a "
+        "JOIN letters l ON l.id = a.letter_id JOIN entries e ON e.id = a.entry_id "
+    )
+    mentions = (
+        "SELECT l.rowid AS letter, e.rowid AS value FROM letter_mentions m "
+        "JOIN letters l ON l.id = m.letter_id JOIN entries e ON e.id = m.entry_id "
+    )
+    places = (
+        "SELECT l.rowid AS letter, e.rowid AS value FROM letter_agents a "
+        "JOIN letters l ON l.id = a.letter_id JOIN entries e ON e.id = COALESCE("
+        "(SELECT entry_id FROM entry_aliases WHERE alias = a.place_ref), a.place_ref) "
+        "WHERE a.place_ref IS NOT NULL"
+    )
+    return {
+        "sender": agents + "WHERE a.action = 'sent'",
+        "addressee": agents + "WHERE a.action = 'received'",
+        "person": f"{agents} WHERE e.kind = 'person' UNION {mentions} WHERE e.kind = 'person'",
+        "place": f"{mentions} WHERE e.kind = 'place' UNION {places}",
+        "org": f"{agents} WHERE e.kind = 'org' UNION {mentions} WHERE e.kind = 'org'",
+    }
+
+
+def build_arrays(store) -> dict:
+    """Write ``search_arrays``; return the vocabularies of the coded facets (for meta)."""
+    n = (store.scalar("SELECT MAX(rowid) FROM letters") or 0) + 1
+    cols = {k: np.zeros(n, dtype=v) for k, v in SCALARS.items()}
+    kinds: dict[str, int] = {}
+    langs: dict[str, int] = {}
+    lang_pairs = []
+    for r in store.execute(
+        "SELECT rowid, number, year, kind, earliest, latest, has_notes, has_facsimile, "
+        "languages FROM letters"
+    ):
+        i = r["rowid"]
+        cols["number"][i] = r["number"] or 0
+        cols["year"][i] = r["year"] or 0
+        cols["kind"][i] = kinds.setdefault(r["kind"], len(kinds)) if r["kind"] else -1
+        cols["earliest"][i] = day(r["earliest"])
+        cols["latest"][i] = day(r["latest"])
+        cols["has_notes"][i] = r["has_notes"]
+        cols["has_facsimile"][i] = r["has_facsimile"]
+        for code in dict.fromkeys((r["languages"] or "").split()):
+            lang_pairs.append((i, langs.setdefault(code, len(langs))))
+    rows = [(k, v.dtype.str, v.tobytes()) for k, v in cols.items()]
+    pairs = {
+        k: [(r["letter"], r["value"]) for r in store.execute(sql)]
+        for k, sql in _pairs_sql().items()
+    }
+    pairs["lang"] = lang_pairs
+    subjects: dict[str, int] = {}
+    pairs["subject"] = [
+        (r["letter"], subjects.setdefault(r["subject"], len(subjects)))
+        for r in store.execute(
+            "SELECT DISTINCT l.rowid AS letter, s.subject FROM letter_subjects s "
+            "JOIN letters l ON l.id = s.letter_id WHERE s.level != 'proposed'"
+        )
+    ]
+    for name, ps in pairs.items():
+        arr = np.array(sorted(set(ps)), dtype="int32").reshape(-1, 2)
+        rows.append((f"{name}.letter", "<i4", arr[:, 0].copy().tobytes()))
+        rows.append((f"{name}.value", "<i4", arr[:, 1].copy().tobytes()))
+    store.executemany("INSERT INTO search_arrays VALUES (?, ?, ?)", rows)
+    return {"kinds": list(kinds), "langs": list(langs), "subjects": list(subjects)}
+
+
+class FacetData:
+    """The facet arrays of one edition, read once and shared by every query."""
+
+    def __init__(self, store):
+        meta = store.get_meta("search") or {}
+        self.kinds: list[str] = meta.get("kinds", [])
+        self.langs: list[str] = meta.get("langs", [])
+        self.subjects: list[str] = meta.get("subjects", [])
+        arrays = {
+            r["name"]: np.frombuffer(r["data"], dtype=r["dtype"])
+            for r in store.execute("SELECT name, dtype, data FROM search_arrays")
+        }
+        for k in SCALARS:
+            setattr(self, k, arrays[k])
+        self.n = len(self.number)
+        self.pair_letter: dict[str, np.ndarray] = {}
+        self.pair_value: dict[str, np.ndarray] = {}
+        self.indptr: dict[str, np.ndarray] = {}
+        for k in MULTI:
+            letter, value = arrays[f"{k}.letter"], arrays[f"{k}.value"]
+            self.pair_letter[k], self.pair_value[k] = letter, value
+            counts = np.bincount(letter, minlength=self.n)
+            self.indptr[k] = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self.all_ids = np.nonzero(self.number)[0].astype(np.int64)
+
+    _cache: dict = {}
+    _lock = threading.Lock()
+
+    @classmethod
+    def load(cls, store) -> FacetData:
+        """Cached per edition file (path, size, mtime): a rebuilt edition is read again."""
+        path = getattr(store, "path", None)
+        try:
+            st = os.stat(path)
+            key = (str(path), st.st_size, st.st_mtime_ns)
+        except (OSError, TypeError):
+            key = id(store)
+        with cls._lock:
+            fd = cls._cache.get(key)
+            if fd is None:
+                fd = cls(store)
+                cls._cache.clear()  # one edition at a time keeps memory bounded
+                cls._cache[key] = fd
+            return fd
+
+    def values_of(self, facet: str, ids: np.ndarray) -> np.ndarray:
+        """All pair values of ``facet`` for letters ``ids`` (a letter's values once each)."""
+        letter, value = self.pair_letter[facet], self.pair_value[facet]
+        if len(ids) * 8 > len(self.all_ids):  # many hits: one vectorised mask over all pairs
+            mask = np.zeros(self.n, dtype=bool)
+            mask[ids] = True
+            return value[mask[letter]]
+        ptr = self.indptr[facet]
+        starts, ends = ptr[ids], ptr[ids + 1]
+        counts = ends - starts
+        total = int(counts.sum())
+        if not total:
+            return value[:0]
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        return value[offsets]
+
+    def letters_with(self, facet: str, values: list[int]) -> np.ndarray:
+        """Boolean mask over letters that have any of ``values`` in ``facet``."""
+        mask = np.zeros(self.n, dtype=bool)
+        sel = np.isin(self.pair_value[facet], np.asarray(values, dtype=np.int32))
+        mask[self.pair_letter[facet][sel]] = True
+        return mask
+
+
+def count(values: np.ndarray, limit: int | None) -> list[tuple[int, int]]:
+    """(value, count) pairs, most frequent first (ties by value), at most ``limit``."""
+    if not len(values):
+        return []
+    counts = np.bincount(values - (low := int(values.min())))
+    vals = np.nonzero(counts)[0]
+    counts = counts[vals]
+    order = np.lexsort((vals, -counts))
+    if limit:
+        order = order[:limit]
+    return [(int(vals[i]) + low, int(counts[i])) for i in order]
+
+
+def entry_labels(store, rowids: list[int]) -> dict[int, tuple[str, str]]:
+    """entries.rowid -> (id, name)."""
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    return {
+        r["rowid"]: (r["id"], r["name"])
+        for r in store.execute(
+            f"SELECT rowid, id, name FROM entries WHERE rowid IN ({marks})", rowids
+        )
+    }
+
+
+def entry_rowids(store, ids: list[str]) -> list[int]:
+    """entries.rowid of entry ids (authority aliases resolved); unknown ids are dropped."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [
+        r["rowid"]
+        for r in store.execute(
+            f"SELECT rowid FROM entries WHERE id IN ({marks}) OR id IN "
+            f"(SELECT entry_id FROM entry_aliases WHERE alias IN ({marks}))",
+            [*ids, *ids],
+        )
+    ]
