@@ -239,7 +239,7 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
                 n.n,
                 n.id,
                 n.type,
-                plain_text(n.content, skip=()),
+                n.text or plain_text(n.content, skip=()),
                 json.dumps(n.content, ensure_ascii=False, separators=(",", ":")),
             )
             for n in letter.notes
