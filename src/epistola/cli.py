@@ -369,3 +369,42 @@ def _export_data(project, edition_file, dest) -> None:
 
 
 BUILD_STEPS.append(("data", _export_data))
+
+
+@app.command()
+def book(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    out_: Path = typer.Option(..., "--out", "-o", help="the PDF file to write"),
+):
+    """Write the edition as a printed book (PDF): letters by year, footnotes, indexes."""
+    from .edition import open_edition
+    from .render.book import write_book
+
+    try:
+        with open_edition(edition) as ed:
+            write_book(ed, out_)
+    except EpistolaError as e:
+        fail(e)
+    console.print(f"wrote {out_}")
+
+
+BOOK_LETTER_LIMIT = 2000  # larger editions build a book only when [outputs] book = true
+
+
+def _build_book(project, edition_file, dest) -> None:
+    from .edition import open_edition
+    from .render.book import write_book
+
+    wanted = project.outputs.get("book")
+    with open_edition(edition_file) as ed:
+        if wanted is False:
+            return
+        if wanted is None and ed.counts()["letters"] > BOOK_LETTER_LIMIT:
+            console.print(
+                f"book skipped: more than {BOOK_LETTER_LIMIT} letters; set [outputs] book = true to build it"
+            )
+            return
+        write_book(ed, dest / "book.pdf")
+
+
+BUILD_STEPS.append(("book", _build_book))

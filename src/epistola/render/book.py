@@ -1,0 +1,180 @@
+"""The printed book: the edition as one PDF, laid out like the reference edition.
+
+Title page, contents, preface and essays, then each year's introduction followed by its letters
+("No. 12", date, sender to addressee, place), with the editorial notes as real footnotes; then
+the name index with biographical notes and letter numbers, the organisations with their place
+in the structure, and the glossary. HTML + CSS (``templates/book/``) rendered by WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from ..model import display
+from .html import HtmlRenderer
+
+
+class BookRenderer(HtmlRenderer):
+    """Notes become footnotes where they stand; names are plain text (no links on paper)."""
+
+    def __init__(self, notes: dict[int, list], **kw):
+        super().__init__(**kw)
+        self.notes = notes
+
+    def _note(self, node, tag, out):
+        content = self.notes.get(int(node.get("n") or 0))
+        if content is None:
+            return
+        out.append('<span class="fn">')
+        self._walk(content, out)
+        out.append("</span>")
+
+    def _link(self, node, tag, out):
+        self._open(node, "span", out)
+        self._walk(node.get("c", ()), out)
+        out.append("</span>")
+
+    def _abbr(self, node, tag, out):
+        self._open(node, "abbr", out)
+        self._walk(node.get("c", ()), out)
+        out.append("</abbr>")
+
+
+def _markdown(text: str) -> Markup:
+    from .templating import markdown
+
+    return markdown(text)
+
+
+def book_html(edition) -> str:
+    """The whole book as one HTML document."""
+    store = edition.store
+    meta = edition.meta
+    years: dict[int | None, list] = defaultdict(list)
+    for letter in edition.letters():
+        notes = {n.n: n.content for n in letter.notes}
+        r = BookRenderer(notes)
+        versions = [
+            {"lang": v.lang, "type": v.type, "html": Markup(r.render(v.blocks))}
+            for v in letter.versions
+        ]
+        years[letter.year].append(
+            {
+                "id": letter.id,
+                "label": letter.label,
+                "number_in_year": letter.number_in_year,
+                "date": display(letter.date),
+                "title": letter.title,
+                "kind": letter.kind,
+                "senders": "; ".join(a.name for a in letter.senders if a.name) or "[unknown]",
+                "addressees": "; ".join(a.name for a in letter.addressees if a.name) or "[unknown]",
+                "place": next(
+                    (a.place_name for a in letter.actions if a.type == "sent" and a.place_name), ""
+                ),
+                "source": ", ".join(x for x in (letter.repository, letter.shelfmark) if x),
+                "versions": versions,
+            }
+        )
+    intros = {f["year"]: f for f in edition.front("introduction")}
+    labels = {
+        r["id"]: (r["year"], r["number_in_year"])
+        for r in store.execute("SELECT id, year, number_in_year FROM letters")
+    }
+    cited: dict[str, set] = defaultdict(set)
+    for r in store.execute(
+        "SELECT letter_id, entry_id FROM letter_mentions WHERE entry_id IS NOT NULL "
+        "UNION SELECT letter_id, entry_id FROM letter_agents WHERE entry_id IS NOT NULL"
+    ):
+        cited[r["entry_id"]].add(r["letter_id"])
+
+    def refs(entry_id):
+        pairs = sorted(
+            (labels[x][0] or 9999, labels[x][1] or 0)
+            for x in cited.get(entry_id, ())
+            if x in labels
+        )
+        return ", ".join(f"{y}/{n}" if y != 9999 else "undated" for y, n in pairs)
+
+    persons = []
+    for e in edition.entries("person"):
+        if e.id in cited:
+            persons.append(
+                {
+                    "name": e.sort_name,
+                    "life": e.life,
+                    "note": e.note.rstrip(". "),
+                    "refs": refs(e.id),
+                }
+            )
+    parents = defaultdict(list)
+    for r in store.execute("SELECT org, parent, from_, to_ FROM org_relations ORDER BY from_"):
+        parents[r["org"]].append(r)
+    orgs_by_id = {e.id: e for e in edition.entries("org")}
+    orgs = []
+    for e in orgs_by_id.values():
+        under = "; ".join(
+            f"{orgs_by_id[p['parent']].name if p['parent'] in orgs_by_id else p['parent']}"
+            + (f" ({p['from_'] or '…'}–{p['to_'] or '…'})" if p["from_"] or p["to_"] else "")
+            for p in parents.get(e.id, [])
+        )
+        existed = f"{(e.from_ or '…')[:4]}–{(e.to or '…')[:4]}" if e.from_ or e.to else ""
+        orgs.append(
+            {
+                "name": e.name,
+                "abbr": e.abbr,
+                "existed": existed,
+                "under": under,
+                "note": e.note.rstrip(". "),
+                "refs": refs(e.id),
+            }
+        )
+    glossary = [
+        {"term": e.term, "expansions": e.expansions, "note": e.note}
+        for e in edition.entries("term")
+    ]
+    env = Environment(
+        loader=PackageLoader("epistola.render", "templates"), autoescape=select_autoescape(["html"])
+    )
+    env.filters["markdown"] = _markdown
+    lang = (meta.languages or ["en"])[-1]
+    photos = store.execute(
+        "SELECT p.id, p.file, p.caption, p.persons, p.credit, a.data FROM photographs p "
+        "LEFT JOIN assets a ON a.path = p.file ORDER BY p.id"
+    )
+    for p in photos:
+        p["persons"] = json.loads(p["persons"] or "[]")
+        mime = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
+        data = p.pop("data")
+        p["src"] = f"data:{mime};base64,{base64.b64encode(data).decode()}" if data else ""
+    return env.get_template("book/book.html").render(
+        meta=meta,
+        lang=lang,
+        front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
+        years=[
+            (y, intros.get(y), years[y]) for y in sorted(years, key=lambda y: (y is None, y or 0))
+        ],
+        persons=persons,
+        orgs=sorted(orgs, key=lambda o: o["name"]),
+        glossary=glossary,
+        photos=photos,
+        escape=escape,
+    )
+
+
+def write_book(edition, out: Path) -> Path:
+    """Render the book to ``out`` (a .pdf path). Images are the edition's own assets, embedded
+    as data: URIs; the renderer may fetch nothing else (no files, no network)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    HTML(string=book_html(edition), url_fetcher=fetcher, base_url=".").write_pdf(out)
+    return out
