@@ -20,7 +20,7 @@ from .errors import UnknownEntry
 from .model import EditionMeta, Letter
 from .model.registers import Entry
 from .store import Store, open_store
-from .store.codec import entry_from_plain, letter_from_plain
+from .store.codec import entry_from_plain, letter_from_plain, norm_ref
 
 LETTER_COLUMNS = (
     "id, number, year, number_in_year, title, kind, date_display, edtf, earliest, "
@@ -181,10 +181,11 @@ class Edition:
 
     # -- registers --------------------------------------------------------------------------
     def entry(self, entry_id: str) -> Entry:
+        """A register entry by its id or by an authority URI (GND, VIAF, GeoNames...)."""
         rows = self.store.execute(
             "SELECT e.data FROM entries e WHERE e.id = COALESCE((SELECT entry_id FROM entry_aliases "
             "WHERE alias = ?), ?)",
-            (entry_id, entry_id),
+            (norm_ref(entry_id), entry_id),
         )
         if not rows:
             raise UnknownEntry(f"no register entry {entry_id!r} in this edition")
