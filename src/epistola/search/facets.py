@@ -77,8 +77,10 @@ def build_arrays(store) -> dict:
         cols["number"][i] = r["number"] or 0
         cols["year"][i] = r["year"] or 0
         cols["kind"][i] = kinds.setdefault(r["kind"], len(kinds)) if r["kind"] else -1
-        cols["earliest"][i] = day(r["earliest"])
-        cols["latest"][i] = day(r["latest"])
+        lo, hi = day(r["earliest"]), day(r["latest"])
+        if lo or hi:  # an open end ("before 12 August 1931") reaches as far as dates go
+            lo, hi = lo or 1, hi or dt.date.max.toordinal()
+        cols["earliest"][i], cols["latest"][i] = lo, hi
         cols["has_notes"][i] = r["has_notes"]
         cols["has_facsimile"][i] = r["has_facsimile"]
         for code in dict.fromkeys((r["languages"] or "").split()):
