@@ -13,6 +13,7 @@ import os
 import queue
 import sqlite3
 import traceback
+from collections import defaultdict
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -45,23 +46,29 @@ CREATE TABLE stage_sources (src INTEGER, path TEXT, format TEXT, size INTEGER, m
 """
 
 
-def _insert(conn, table: str, rows) -> None:
-    if rows:
-        n = TABLE_COLUMNS.get(table) or len(rows[0])
-        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * n)})", rows)
+STAGE_WIDTH = {"stage_entries": 10, "stage_names": 5, "stage_relations": 9, "stage_sources": 5}
 
 
 def read_into_shard(items, shard: Path, report) -> None:
-    """Read ``items`` ((index, path) pairs) into a new shard file; ``report(path, diagnostics)``
-    is called after each file."""
+    """Read ``items`` ((index, path) pairs) into a new shard file; ``report(path, diagnostics,
+    letters)`` is called after each file. Rows are buffered and written in batches."""
     conn = sqlite3.connect(shard)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(schema_sql() + STAGING)
     document.SEEN_BACK_ENTRIES = set()
     own_letters: dict[str, str] = {}
+    buffer: dict[str, list] = defaultdict(list)
+
+    def flush():
+        for table, rows in buffer.items():
+            if rows:
+                width = STAGE_WIDTH.get(table) or TABLE_COLUMNS[table]
+                conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * width)})", rows)
+        buffer.clear()
+
     try:
-        for index, path in items:
+        for done, (index, path) in enumerate(items, 1):
             doc = read_file(path)
             diags = list(doc.diagnostics)
             for letter in doc.letters:
@@ -79,32 +86,23 @@ def read_into_shard(items, shard: Path, report) -> None:
                     continue
                 own_letters[letter.id] = path
                 for table, rows in letter_rows(letter, index).items():
-                    _insert(conn, table, rows)
+                    buffer[table].extend(rows)
             for e in doc.entries:
-                conn.execute(
-                    "INSERT INTO stage_entries VALUES (?,?,?,?,?,?,?,?,?,?)", (index, *entry_row(e))
+                buffer["stage_entries"].append((index, *entry_row(e)))
+                buffer["stage_names"].extend((index, e.id, n.text, n.type, n.lang) for n in e.names)
+                buffer["stage_relations"].extend(
+                    (index, e.id, r.parent, r.from_, r.to, r.type, e.source_path, e.source_line, 1)
+                    for r in getattr(e, "parents", [])
                 )
-                conn.executemany(
-                    "INSERT INTO stage_names VALUES (?,?,?,?,?)",
-                    [(index, e.id, n.text, n.type, n.lang) for n in e.names],
-                )
-                conn.executemany(
-                    "INSERT INTO stage_relations VALUES (?,?,?,?,?,?,?,?,1)",
-                    [
-                        (index, e.id, r.parent, r.from_, r.to, r.type, e.source_path, e.source_line)
-                        for r in getattr(e, "parents", [])
-                    ],
-                )
-            conn.executemany(
-                "INSERT INTO stage_relations VALUES (?,?,?,?,?,?,?,?,0)",
-                [(index, c, p, f, t, "partOf", path, None) for c, p, f, t in doc.relations],
+            buffer["stage_relations"].extend(
+                (index, c, p, f, t, "partOf", path, None, 0) for c, p, f, t in doc.relations
             )
             st = os.stat(path)
-            conn.execute(
-                "INSERT INTO stage_sources VALUES (?,?,?,?,?)",
-                (index, path, doc.format, st.st_size, st.st_mtime),
-            )
+            buffer["stage_sources"].append((index, path, doc.format, st.st_size, st.st_mtime))
             report(path, diags, len(doc.letters))
+            if done % 64 == 0:
+                flush()
+        flush()
         conn.commit()
     finally:
         document.SEEN_BACK_ENTRIES = None

@@ -84,6 +84,7 @@ CREATE INDEX entries_kind ON entries(kind, sort_name);
 
 CREATE TABLE entry_names (entry_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT, lang TEXT);
 CREATE INDEX entry_names_entry ON entry_names(entry_id);
+CREATE INDEX entry_names_name ON entry_names(name);
 
 CREATE TABLE entry_aliases (      -- authority URIs and other ids that mean the same entry
   alias TEXT PRIMARY KEY, entry_id TEXT NOT NULL
