@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from epistola import ingest, load_project, open_edition
-from epistola.errors import EditionNotFound
+from epistola.errors import EditionNotFound, UnknownEntry
 from epistola.store.codec import TABLE_COLUMNS
 from epistola.store.postgres import NotPermitted, parse_url, to_pyformat
 
@@ -263,3 +263,40 @@ def test_second_writer_of_the_same_edition_is_refused(pg_url, monkeypatch):
     finally:
         first.abort()
     create_writer(url).abort()  # the lock went with the first writer
+
+
+def test_open_reader_sees_the_new_edition_after_a_rebuild(pg_url):
+    """A server keeps its connections across rebuilds: after the swap, the same connection
+    (with statements psycopg has prepared meanwhile) reads the new edition, not an error."""
+    url = pg_url("rebuilt")
+    ingest([FIXTURES / "broken"], url, workers=1)
+    with open_edition(url) as ed:
+        for _ in range(8):  # psycopg prepares a statement from its 5th run
+            assert ed.letter("B4").title == "A good letter"
+            assert len(ed.letter_records()) == 3
+        ingest([need(AUDEN)], url, workers=1)
+        assert len(ed.letter_records()) == 45
+        with pytest.raises(UnknownEntry):
+            ed.letter("B4")
+        first = ed.letter_records()[0]["id"]
+        assert ed.letter(first).id == first
+
+
+def test_loosely_typed_rows_are_stored_as_sqlite_would(pg_url):
+    """Rows go by binary COPY; a value of another type than its column (SQLite accepts "12" in
+    an INTEGER column) makes that batch go by text COPY instead, with the same result."""
+    from epistola.store import create_writer
+
+    url = pg_url("loose")
+    w = create_writer(url)
+    w.insert("diagnostics", [("a.xml", 3, "error", "x", "typed")])
+    w.insert("sources", [("a.xml", "tei", 10, 5, None)])  # an int for a float column
+    w.execute("SELECT 1")  # flush: binary
+    w.insert("diagnostics", [("b.xml", "12", "warning", "y", "line as text")])
+    w.finish()
+    with open_edition(url) as ed:
+        assert ed.store.execute("SELECT path, line FROM diagnostics ORDER BY path") == [
+            {"path": "a.xml", "line": 3},
+            {"path": "b.xml", "line": 12},
+        ]
+        assert ed.store.execute("SELECT mtime FROM sources") == [{"mtime": 5.0}]

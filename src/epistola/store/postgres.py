@@ -194,9 +194,11 @@ class PostgresWriter(PostgresStore):
         self.target_schema = self.schema
         self.schema = f"{self.target_schema}_build_{os.getpid()}"
         self._pending: dict[str, list] = defaultdict(list)
+        self._types: dict[str, list[int]] = {}
         conn = _connect(self.conninfo, url, autocommit=True)
         self._local.conn = conn
         try:
+            self._fast_compression(conn)
             self._lock_build(conn)
             self._drop_stale_builds(conn)
             conn.execute(
@@ -212,6 +214,14 @@ class PostgresWriter(PostgresStore):
         except BaseException:
             self.close()
             raise
+
+    @staticmethod
+    def _fast_compression(conn) -> None:
+        """lz4 for the long JSON and text values: pglz (the default) halves COPY speed."""
+        try:
+            conn.execute("SET default_toast_compression = lz4")
+        except psycopg.Error:
+            pass  # a server built without lz4 keeps pglz
 
     def _lock_key(self) -> str:
         return f"epistola-build:{self.target_schema}"
@@ -248,12 +258,41 @@ class PostgresWriter(PostgresStore):
         """Send buffered rows with COPY (all tables, or one); table order is kept per table."""
         for name in [table] if table else list(self._pending):
             rows = self._pending.pop(name, None)
-            if not rows:
-                continue
-            with self.conn.cursor() as cur:
-                with cur.copy(pgsql.SQL("COPY {} FROM STDIN").format(pgsql.Identifier(name))) as cp:
+            if rows:
+                self._copy(name, rows)
+
+    def _copy(self, table: str, rows: list[Sequence]) -> None:
+        """Binary COPY (several times faster for the big JSON columns); where a value does not
+        fit its column's binary type (SQLite is loosely typed), the same rows as text COPY."""
+        ident = pgsql.Identifier(table)
+        types = self._column_types(table)
+        cur = self.conn.cursor()
+        try:
+            cur.execute("SAVEPOINT epistola_copy")
+            try:
+                with cur.copy(pgsql.SQL("COPY {} FROM STDIN (FORMAT BINARY)").format(ident)) as cp:
+                    cp.set_types(types)
                     for r in rows:
                         cp.write_row(r)
+            except (psycopg.DataError, TypeError, ValueError, OverflowError):
+                cur.execute("ROLLBACK TO SAVEPOINT epistola_copy")
+                with cur.copy(pgsql.SQL("COPY {} FROM STDIN").format(ident)) as cp:
+                    for r in rows:
+                        cp.write_row(r)
+            cur.execute("RELEASE SAVEPOINT epistola_copy")
+        finally:
+            cur.close()
+
+    def _column_types(self, table: str) -> list[int]:
+        types = self._types.get(table)
+        if types is None:
+            rows = self.conn.execute(
+                "SELECT atttypid::int AS oid FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                (pgsql.Identifier(self.schema, table).as_string(self.conn),),
+            ).fetchall()
+            types = self._types[table] = [r["oid"] for r in rows]
+        return types
 
     def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
         self._flush()  # statements see every row inserted before them
