@@ -15,7 +15,7 @@ WIDTH = 640
 
 def _config(chart: alt.Chart) -> dict:
     spec = chart.configure(font=FONT).configure_title(
-        anchor="start", fontSize=14, subtitleFontSize=11, subtitleColor="#444", limit=WIDTH
+        anchor="start", fontSize=14, subtitleFontSize=11, subtitleColor="#444"
     )
     spec = spec.configure_axis(labelLimit=220, labelFontSize=11, titleFontSize=11)
     spec = spec.configure_view(stroke=None)
@@ -71,7 +71,13 @@ def bars(
         if not stack:  # side by side rather than stacked
             enc["yOffset" if horizontal else "xOffset"] = f"{color}:N"
     n = len({r.get(x) for r in rows})
-    size = {"width": WIDTH} if not horizontal else {"width": WIDTH - 220, "height": max(60, 18 * n)}
+    groups = len({r.get(color) for r in rows}) if (color and not stack) else 1
+    size = {"width": WIDTH}
+    if horizontal:
+        size = {
+            "width": WIDTH - 220,
+            "height": max(60, n * (18 if groups == 1 else 8 * groups + 8)),
+        }
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
@@ -95,20 +101,28 @@ def heatmap(
     y_sort=None,
 ) -> dict:
     """Cells coloured by ``value``, with the number written in each (a calendar, a matrix)."""
-    nx = len({r.get(x) for r in rows}) or 1
-    ny = len({r.get(y) for r in rows}) or 1
+    xs = x_sort or _unique(r.get(x) for r in rows)
+    ys = y_sort or _unique(r.get(y) for r in rows)
+    nx, ny = len(xs) or 1, len(ys) or 1
     cell = max(14, min(40, (WIDTH - 220) // nx))
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X(f"{x}:O", title=x_title or x, sort=x_sort),
-        y=alt.Y(f"{y}:O", title=y_title or y, sort=y_sort),
+    # empty cells stay white: only non-zero values are drawn, on axes that list every category
+    base = (
+        alt.Chart(alt.Data(values=rows))
+        .transform_filter(f"datum['{value}'] > 0")
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title or x, sort=xs, scale=alt.Scale(domain=xs)),
+            y=alt.Y(f"{y}:O", title=y_title or y, sort=ys, scale=alt.Scale(domain=ys)),
+        )
     )
-    rect = base.mark_rect().encode(
-        color=alt.Color(f"{value}:Q", title=value, scale=alt.Scale(scheme="blues")),
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color(f"{value}:Q", title=value, scale=alt.Scale(scheme="blues", domainMin=0)),
         tooltip=[f"{x}:O", f"{y}:O", f"{value}:Q"],
     )
     text = base.mark_text(fontSize=9).encode(
         text=alt.Text(f"{value}:Q"),
-        color=alt.condition(f"datum['{value}'] > 0", alt.value("#111"), alt.value("#bbb")),
+        color=alt.condition(
+            f"datum['{value}'] > {_max(rows, value) / 2}", alt.value("white"), alt.value("#111")
+        ),
     )
     chart = (rect + text).properties(
         title=_title(title, subtitle), width=cell * nx, height=max(14, min(28, cell)) * ny
@@ -130,7 +144,11 @@ def points(
     rule_at: float | None = None,
 ) -> dict:
     """A dot plot of a measure ``x`` per category ``y`` (e.g. ratios per commodity)."""
-    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    scale = alt.Scale(zero=False)
+    xs = [r[x] for r in rows if r.get(x)]
+    if log and xs:
+        lo, hi = min(xs + [rule_at or min(xs)]), max(xs + [rule_at or max(xs)])
+        scale = alt.Scale(type="log", domain=[lo / 1.15, hi * 1.15], nice=False)
     enc = {
         "x": alt.X(f"{x}:Q", title=x_title or x, scale=scale),
         "y": alt.Y(f"{y}:N", title=y_title or y),
@@ -184,6 +202,14 @@ def ranges(
         .properties(title=_title(title, subtitle), width=WIDTH - 220, height=max(60, 14 * n))
     )
     return _config(chart)
+
+
+def _unique(values) -> list:
+    return sorted({v for v in values if v is not None}, key=lambda v: (isinstance(v, str), v))
+
+
+def _max(rows, key) -> float:
+    return max((r.get(key) or 0 for r in rows), default=0)
 
 
 def svg(spec: dict) -> str:

@@ -269,7 +269,10 @@ def timing(facts: Facts, **_) -> dict:
         f"date is uncertain. {undecided} raised matters without a decision and {undated} with an "
         "undated letter are left out."
     )
-    chart_rows = [{**r, "label": f"{r['matter']} ({r['subject']})"} for r in rows]
+    labels = facts.subject_labels
+    chart_rows = [
+        {**r, "label": r["matter"], "subject": labels.get(r["subject"], r["subject"])} for r in rows
+    ]
     for r in chart_rows:
         if r["max_days"] == r["min_days"]:  # show a sliver for same-length ranges
             r["max_days"] = r["min_days"] + 0.3

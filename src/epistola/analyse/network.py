@@ -32,11 +32,7 @@ def letter_edges(facts: Facts) -> tuple[Counter, dict]:
         if pairs:
             considered += 1
         edges.update(pairs)
-    counts = {
-        "letters": considered,
-        "left_out_unknown_party": unknown,
-        "left_out_uncoded": len(facts.letters) - considered,
-    }
+    counts = {"letters": considered, "left_out_unknown_party": unknown}
     return edges, counts
 
 
@@ -111,6 +107,8 @@ def letters(facts: Facts, top: int = 20, **_) -> dict:
         subtitle=desc,
         x_title="addressee",
         y_title="sender",
+        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
+        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["source", "source_name", "target", "target_name", "letters"]
     return result("network", "letters", "Correspondence network", desc, cols, rows, counts, chart)
@@ -147,6 +145,8 @@ def comentions(facts: Facts, min_letters: int = 1, top: int = 20, **_) -> dict:
         subtitle=desc,
         x_title="person",
         y_title="person",
+        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
+        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["a", "a_name", "b", "b_name", "letters"]
     return result("network", "comentions", "Co-mention network", desc, cols, rows, counts, chart)
@@ -202,7 +202,8 @@ def centrality(facts: Facts, kind: str = "letters", min_letters: int = 1, **_) -
         x="name",
         y="rank",
         horizontal=True,
-        title=f"Most central in the {what} graph ({rank_name})",
+        title=f"Most central: {'correspondence' if kind == 'letters' else 'co-mention'} graph "
+        f"({rank_name})",
         subtitle=desc,
         x_title="",
         x_type="N",

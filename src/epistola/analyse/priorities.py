@@ -174,7 +174,8 @@ def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -
         proposed,
         extra,
     )
-    top = [w for w, _ in writer_letters.most_common(6)]
+    # side by side: the main writers only (a writer of one letter would show 100% everywhere)
+    top = [w for w, n in writer_letters.most_common(4) if n >= 3]
     chart_rows = [
         {"subject": r["label"], "writer": r["name"], "percent": round(100 * r["share_letters"], 1)}
         for r in rows
@@ -187,7 +188,7 @@ def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -
         color="writer",
         horizontal=True,
         stack=False,
-        title="Priorities side by side: share of each writer's letters per subject",
+        title="Priorities side by side: share of each main writer's letters per subject",
         subtitle=desc,
         x_title="subject",
         y_title="% of the writer's coded letters",

@@ -134,8 +134,8 @@ def kinds(facts: Facts, by: str = "letter", **_) -> dict:
                 "kind": k,
                 "pairs": len(per[k]),
                 "exact": sum(1 for r in per[k] if r["min_days"] == r["max_days"]),
-                "median_min_days": statistics.median(lo),
-                "median_max_days": statistics.median(hi),
+                "median_min_days": float(statistics.median(lo)),
+                "median_max_days": float(statistics.median(hi)),
                 "fastest_days": min(lo),
                 "slowest_days": max(hi),
             }

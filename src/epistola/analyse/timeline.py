@@ -176,6 +176,7 @@ def correspondents(facts: Facts, top: int = 12, **_) -> dict:
         title=f"Letters per correspondent and year (the {len(keep)} most frequent)",
         subtitle=desc,
         y_title="correspondent (direction)",
+        y_sort=list(dict.fromkeys(r["party"] for r in chart_rows)),
     )
     cols = ["correspondent", "name", "direction", "year", "letters"]
     title = "Letters per correspondent, direction and year"
