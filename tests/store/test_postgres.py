@@ -300,3 +300,27 @@ def test_loosely_typed_rows_are_stored_as_sqlite_would(pg_url):
             {"path": "b.xml", "line": 12},
         ]
         assert ed.store.execute("SELECT mtime FROM sources") == [{"mtime": 5.0}]
+
+
+def test_search_on_postgresql_is_a_typed_error_until_it_has_an_index(pg_url):
+    """Search is SQLite FTS5 for now (docs/postgres.md): a PostgreSQL edition says so."""
+    from epistola.errors import EpistolaError
+    from epistola.search.query import search
+
+    url = pg_url("nosearch")
+    ingest([FIXTURES / "broken"], url, workers=1)
+    with open_edition(url) as ed:
+        with pytest.raises(EpistolaError) as e:
+            search(ed, "Boris")
+    assert "no search index" in str(e.value)
+
+
+def test_reader_reconnects_after_its_connection_is_lost(pg_url, pg_server):
+    url = pg_url("reconnect")
+    ingest([FIXTURES / "broken"], url, workers=1)
+    with open_edition(url) as ed:
+        pid = ed.store.scalar("SELECT pg_backend_pid()")
+        with psycopg.connect(pg_server.url("epistola"), autocommit=True) as admin:
+            assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+        assert len(ed.letter_records()) == 3  # on a new connection
+        assert ed.store.scalar("SELECT pg_backend_pid()") != pid

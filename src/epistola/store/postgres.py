@@ -167,6 +167,18 @@ class PostgresStore(Store):
         return store
 
     def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
+        try:
+            return self._execute(sql, params)
+        except psycopg.OperationalError:
+            # a reader's connection lost to a server restart: reconnect once (the writer's
+            # transaction is gone with its connection, so it must fail instead)
+            conn = self._local.conn
+            if isinstance(self, PostgresWriter) or not (conn.broken or conn.closed):
+                raise
+            conn.close()
+            return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Sequence) -> list[dict]:
         cur = self.conn.execute(to_pyformat(sql), params) if params else self.conn.execute(sql)
         return cur.fetchall() if cur.description is not None else []
 
