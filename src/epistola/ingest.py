@@ -93,16 +93,18 @@ def ingest(
 
 def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
     diags = result.diagnostics
-    done = [0]
+    per_file: dict[str, list] = {}
 
     def on_file(path, file_diags, letters):
-        diags.extend(file_diags)
-        done[0] += 1
+        per_file[path] = file_diags
         if progress:
-            progress(done[0], len(files))
+            progress(len(per_file), len(files))
 
     with tempfile.TemporaryDirectory(prefix="epistola-shards-") as tmp:
         shards = read_parallel(files, Path(tmp), _workers(workers), on_file)
+        # in source order, whichever worker finished first: reports are the same every run
+        for path in files:
+            diags.extend(per_file.get(path, ()))
         result.letters = writer.absorb_shards(shards, diags)
 
 
