@@ -164,7 +164,7 @@ def correspondents(facts: Facts, top: int = 12, **_) -> dict:
     )
     keep = {p for p, _ in totals.most_common(top)}
     chart_rows = [
-        {**r, "party": f"{r['name']} ({'sent' if r['direction'] == 'sent' else 'received'})"}
+        {**r, "party": f"{r['direction']} · {r['name']}"}  # direction first: long names are cut
         for r in rows
         if r["correspondent"] in keep
     ]
