@@ -67,7 +67,7 @@ def tokens(text: str) -> list[str]:
 
 
 def is_cyrillic(token: str) -> bool:
-    return "\u0400" <= token[0] <= "\u052f"
+    return bool(token) and "\u0400" <= token[0] <= "\u052f"
 
 
 def base_lang(code: str | None) -> str:
@@ -100,7 +100,7 @@ class Analyzer:
     def stem_all(self, toks: list[str], latin: str) -> list[str]:
         """Stems of folded ``toks``; Latin-script words with ``latin``'s stemmer."""
         cache = self._caches.get(latin)
-        if cache is None:
+        if cache is None or len(cache) > 1_000_000:  # bounded: a vocabulary, not a corpus
             cache = self._caches[latin] = {}
         missing = set(toks).difference(cache)
         if missing:
@@ -125,3 +125,9 @@ def _stem_words(lang: str, words: list[str]) -> list[str]:
     if not algo:
         return words
     return [s or w for s, w in zip(_stemmer(algo).stemWords(words), words, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def shared_analyzer(languages: tuple[str, ...]) -> Analyzer:
+    """One analyzer per language set, so searches share its stem cache."""
+    return Analyzer(languages)

@@ -16,7 +16,6 @@ FTS5 here neither stems nor folds ё or ß; the FTS5 tokenizer only splits on sp
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 
@@ -77,15 +76,15 @@ def _name_keys(store) -> None:
     rows = []
     marks = ",".join("?" * len(NAME_KINDS))
     for r in store.execute(
-        f"SELECT rowid, id, kind, name, data FROM entries WHERE kind IN ({marks})", NAME_KINDS
+        "SELECT rowid, id, kind, name, json_extract(data, '$.forename') AS forename, "
+        "json_extract(data, '$.surname') AS surname, json_extract(data, '$.abbr') AS abbr "
+        f"FROM entries WHERE kind IN ({marks})",
+        NAME_KINDS,
     ):
-        data = json.loads(r["data"])
         all_names = [r["name"], *names.get(r["id"], [])]
-        if data.get("abbr"):
-            all_names.append(data["abbr"])
-        for key in entry_keys(
-            r["kind"], all_names, data.get("forename") or "", data.get("surname") or ""
-        ):
+        if r["abbr"]:
+            all_names.append(r["abbr"])
+        for key in entry_keys(r["kind"], all_names, r["forename"] or "", r["surname"] or ""):
             rows.append((key, r["rowid"]))
     store.executemany("INSERT OR IGNORE INTO search_name_keys VALUES (?, ?)", rows)
 

@@ -13,13 +13,14 @@ unstemmed ``exact`` column. The JSON shape returned is documented in docs/search
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 import numpy as np
 
 from ..errors import EditionFormatError, QueryError
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
-from .fold import Analyzer, base_lang, is_cyrillic, tokens
+from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
 from .names import PARTICLES, query_keys, transliterations
 from .parse import parse
 from .snippets import MAX_SNIPPETS, Highlighter, snippets_of
@@ -239,21 +240,25 @@ def _filter_mask(store, fd: FacetData, filters: dict):
     return mask, start, end
 
 
-def _match(store, table: str, expr: str) -> tuple[np.ndarray, np.ndarray]:
+def _match(store, table: str, expr: str, ranked: bool, within=None):
+    """Rowids (and bm25 ranks when ``ranked``) of every row matching ``expr``; ``within``
+    (rowids) restricts ranking to rows that passed the filters, which saves most of its cost."""
+    cols = "group_concat(rowid) AS ids" + (", group_concat(rank) AS ranks" if ranked else "")
+    sql = f"SELECT {cols} FROM {table} WHERE {table} MATCH ?"
+    params: tuple = (expr,)
+    if within is not None:
+        # "+rowid" keeps SQLite from handing the list to FTS5 as one lookup per rowid
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+        params = (expr, json.dumps(within.tolist()))
     try:
-        ids, ranks = store.execute(
-            f"SELECT group_concat(rowid) AS ids, group_concat(rank) AS ranks FROM {table} "
-            f"WHERE {table} MATCH ?",
-            (expr,),
-        )[0].values()
+        row = store.execute(sql, params)[0]
     except sqlite3.OperationalError as e:  # should not happen: every word is quoted
         raise QueryError(f"the search engine rejected the query ({e})") from None
-    if not ids:
+    if not row["ids"]:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return (
-        np.array(ids.split(","), dtype=np.int64),
-        np.array(ranks.split(","), dtype=np.float64),
-    )
+    ids = np.fromstring(row["ids"], dtype=np.int64, sep=",")
+    ranks = np.fromstring(row["ranks"], dtype=np.float64, sep=",") if ranked else np.zeros(len(ids))
+    return ids, ranks
 
 
 def search(
@@ -290,24 +295,33 @@ def search(
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
     tree = parse(q)
     fd = FacetData.load(store)
-    analyzer = Analyzer(meta.get("latin") or meta.get("languages") or ["en"])
+    analyzer = shared_analyzer(tuple(meta.get("latin") or meta.get("languages") or ["en"]))
     comp = _Compiler(store, analyzer)
     expr, negative = comp.compile(tree) if tree else ("", True)
+    mask, start, end = _filter_mask(store, fd, filters)
+    ranked = sort == "relevance" and bool(expr) and not negative
     if expr and not negative:
-        ids, ranks = _match(store, "search_letters", expr)
+        ids, ranks = _match(store, "search_letters", expr, ranked and mask is None)
+        if mask is not None:
+            hits, ids = len(ids), ids[mask[ids]]
+            ranks = np.zeros(len(ids))
+            if ranked and len(ids) * 2 > hits:  # filters kept most hits: rank them all
+                ids, ranks = _match(store, "search_letters", expr, True)
+                keep = mask[ids]
+                ids, ranks = ids[keep], ranks[keep]
+            elif ranked and len(ids):
+                ids, ranks = _match(store, "search_letters", expr, True, within=ids)
     else:
         ids = fd.all_ids
         if expr:
-            ids = np.setdiff1d(ids, _match(store, "search_letters", expr)[0])
+            ids = np.setdiff1d(ids, _match(store, "search_letters", expr, False)[0])
+        if mask is not None:
+            ids = ids[mask[ids]]
         ranks = np.zeros(len(ids))
-    mask, start, end = _filter_mask(store, fd, filters)
-    if mask is not None:
-        keep = mask[ids]
-        ids, ranks = ids[keep], ranks[keep]
     facets = _facets(store, fd, ids, facet_limit)
     number = fd.number[ids]
     top = page * per_page
-    if sort == "date" or not expr or negative:
+    if not ranked:
         key = (number,)
     else:
         key = (number, ranks)

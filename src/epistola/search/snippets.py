@@ -44,8 +44,10 @@ def snippets_of(text: str, lang: str | None, hl: Highlighter, limit: int) -> lis
     if not text or not hl or limit <= 0:
         return []
     spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    words = [fold(text[a:b]) for a, b in spans]
-    words = [w[:-1] if w.endswith("ъ") and len(w) > 1 else w for w in words]
+    # one fold for the whole text: words joined by newlines, which no word contains
+    words = fold("\n".join([text[a:b] for a, b in spans])).split("\n")
+    if "ъ" in text or "Ъ" in text:
+        words = [w[:-1] if w.endswith("ъ") and len(w) > 1 else w for w in words]
     hits = [i for i, h in enumerate(hl.matches(words, lang)) if h]
     out: list[str] = []
     hitset = set(hits)
