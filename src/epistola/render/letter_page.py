@@ -1,0 +1,196 @@
+"""A letter's page, and its data at the same address: ``.html``, ``.json`` and ``.xml`` (TEI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import urls
+from .html import HtmlRenderer
+from .room import ReadingRoom
+from .tei_export import letter_tei
+
+KIND_LABELS = {
+    "person": "Persons",
+    "org": "Organisations",
+    "place": "Places",
+    "work": "Works",
+    "event": "Events",
+}
+NAV_LINKS = (
+    ("prev-edition", "Previous in the edition"),
+    ("next-edition", "Next in the edition"),
+    ("prev-corresp", "Previous in the correspondence"),
+    ("next-corresp", "Next in the correspondence"),
+    ("reply-to", "In reply to"),
+    ("answered-by", "Answered by"),
+)
+
+
+def letter_data(room: ReadingRoom, letter_id: str) -> dict:
+    rows = room.store.execute("SELECT data FROM letters WHERE id = ?", (letter_id,))
+    return json.loads(rows[0]["data"])
+
+
+def renderer_for(room: ReadingRoom, root: str) -> HtmlRenderer:
+    def entry_url(kind, ref):
+        eid = room.resolve(ref)
+        href = room.entry_href(eid, root) if eid else None
+        return (href, room.entries[eid]["name"]) if href else None
+
+    def term_url(text, gloss):
+        eid = room.resolve(gloss) if gloss else room.term_by_text.get(text)
+        if not eid or eid not in room.entries:
+            return None
+        return root + urls.entry_path("term", eid), room.glossary_expansion(eid)
+
+    return HtmlRenderer(entry_url=entry_url, term_url=term_url)
+
+
+def _party(room, agent: dict, root: str) -> dict:
+    eid = room.resolve(agent.get("ref"))
+    return {
+        "name": agent.get("name") or (room.entries[eid]["name"] if eid else "?"),
+        "href": room.entry_href(eid, root) if eid else None,
+        "uncertain": agent.get("cert") == "low",
+    }
+
+
+def _place(room, ref, name, root):
+    eid = room.resolve(ref)
+    if not (eid or name):
+        return None
+    return {
+        "name": name or room.entries[eid]["name"],
+        "href": room.entry_href(eid, root) if eid else None,
+    }
+
+
+def _facsimile(room, f: dict, root: str) -> dict:
+    url, kind = f.get("url") or "", f.get("kind") or "image"
+    out = {"label": f.get("label") or Path(url).name or url, "src": None, "href": None}
+    local = f"facsimiles/{Path(url).name}"
+    if "://" not in url and local in room.asset_set:
+        out["src"] = out["href"] = root + local
+    elif kind == "iiif" or url.endswith("info.json"):
+        base = url[: -len("/info.json")] if url.endswith("/info.json") else url
+        out["src"] = f"{base}/full/800,/0/default.jpg"
+        out["href"] = url
+    elif url.startswith(("http://", "https://")):
+        out["src"] = out["href"] = url
+    return out
+
+
+def letter_context(room: ReadingRoom, letter_id: str) -> dict:
+    root = "../"
+    row = room.letters[letter_id]
+    data = letter_data(room, letter_id)
+    r = renderer_for(room, root)
+    actions = {a["type"]: a for a in data.get("actions", [])}
+    sent, received = actions.get("sent", {}), actions.get("received", {})
+    versions = []
+    for v in data.get("versions", []):
+        versions.append(
+            {
+                "lang": v.get("lang") or room.lang,
+                "type": v.get("type", "original"),
+                "label": v.get("label")
+                or ("Translation" if v.get("type") == "translation" else "Original"),
+                "html": r.render(v.get("blocks", [])),
+            }
+        )
+    notes = [
+        {"n": n["n"], "type": n.get("type", "note"), "html": r.render(n.get("content", []))}
+        for n in data.get("notes", [])
+    ]
+    nav = []
+    for kind, label in NAV_LINKS:
+        target = room.links.get(letter_id, {}).get(kind)
+        if target:
+            t = room.letters[target]
+            nav.append(
+                {
+                    "rel": kind,
+                    "label": label,
+                    "href": root + urls.letter_path(target),
+                    "target": t,
+                }
+            )
+    mentioned: dict[str, list] = {}
+    for eid in sorted(
+        room.mentions.get(letter_id, ()), key=lambda e: room.entries[e]["sort_name"] or ""
+    ):
+        e = room.entries[eid]
+        if e["kind"] in KIND_LABELS:
+            mentioned.setdefault(e["kind"], []).append(
+                {"name": e["name"], "href": room.entry_href(eid, root)}
+            )
+    source = ", ".join(
+        x for x in (data.get("settlement"), data.get("repository"), data.get("shelfmark")) if x
+    )
+    base = room.meta.base_url
+    stable = (base.rstrip("/") + "/" if base else "") + urls.letter_path(letter_id)
+    return {
+        "letter": row,
+        "title": data.get("title")
+        or f"{row['sender']} to {row['addressee']}, {row['date_display']}",
+        "lang": (data.get("languages") or [room.lang])[0],
+        "senders": [_party(room, a, root) for a in sent.get("agents", [])],
+        "addressees": [_party(room, a, root) for a in received.get("agents", [])],
+        "place_sent": _place(room, sent.get("place_ref"), sent.get("place_name"), root),
+        "place_received": _place(room, received.get("place_ref"), received.get("place_name"), root),
+        "date_display": row["date_display"],
+        "date_uncertain": (row["certainty"] or "exact") != "exact"
+        or row["earliest"] != row["latest"],
+        "date_source": (data.get("date") or {}).get("text"),
+        "source": source,
+        "physical": data.get("physical"),
+        "versions": versions,
+        "parallel": len(versions) > 1
+        and {v["type"] for v in versions} >= {"original", "translation"},
+        "notes": notes,
+        "facsimiles": [_facsimile(room, f, root) for f in data.get("facsimiles", [])],
+        "nav": nav,
+        "mentioned": [(KIND_LABELS[k], v) for k, v in sorted(mentioned.items())],
+        "kind_labels": KIND_LABELS,
+        "stable_url": stable,
+        "year_href": root + urls.year_path(row["year"]),
+        "json_href": f"{urls.slug(letter_id)}.json",
+        "xml_href": f"{urls.slug(letter_id)}.xml",
+    }
+
+
+def letter_json(room: ReadingRoom, letter_id: str) -> bytes:
+    """The stored letter, with its numbers, label and every link, as JSON."""
+    row = room.letters[letter_id]
+    data = letter_data(room, letter_id)
+    data.update(
+        number=row["number"],
+        year=row["year"],
+        number_in_year=row["number_in_year"],
+        label=row["label"],
+        date_display=row["date_display"],
+        links=[{"type": k, "target": v} for k, v in sorted(room.links.get(letter_id, {}).items())],
+    )
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def letter_xml(room: ReadingRoom, letter_id: str) -> bytes:
+    """The TEI source file as the editors wrote it where it is at hand, else TEI made from the
+    stored letter (a file that holds many letters is never served whole under one letter)."""
+    path = room.letters[letter_id].get("source_path")
+    if path:
+        for candidate in _candidates(room, path):
+            if candidate.is_file() and candidate.suffix == ".xml":
+                raw = candidate.read_bytes()
+                if raw.count(b"<correspDesc") <= 1:
+                    return raw
+                break
+    return letter_tei(room.letters[letter_id], letter_data(room, letter_id))
+
+
+def _candidates(room: ReadingRoom, path: str):
+    p = Path(path)
+    yield p
+    if not p.is_absolute() and room.project_root is not None:
+        yield room.project_root / p

@@ -1,0 +1,303 @@
+"""Every page of the reading room by its path: what exists, what it depends on, how it looks.
+
+    pages = Pages(edition)           # reads the facts once (see room.py)
+    pages.paths()                    # every path the site has (html, json, xml, csv, svg)
+    pages.render("letters/L1.html")  # bytes
+    pages.inputs("letters/L1.html")  # digest of everything that page shows (incremental builds)
+
+The static build (site.py) writes ``render(p)`` for each ``p`` whose ``inputs`` changed; the
+server (web/) answers a request for ``p`` with ``render(p)``. One renderer, one URL layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cached_property
+from pathlib import Path
+
+from ..edition import Edition
+from ..errors import UnknownEntry
+from . import edition_pages, register_pages, urls
+from .letter_page import letter_context, letter_json, letter_xml
+from .room import ReadingRoom
+from .templating import make_environment, templates_digest
+
+_REGISTER = re.compile(r"^(persons|places|orgs|works|events)/(.+)\.html$")
+
+
+class Pages:
+    """The reading room of one edition. ``served`` marks pages made by ``epistola serve``
+    (search then answers on the server instead of in the browser)."""
+
+    def __init__(self, edition: Edition, *, served: bool = False, project_root=None):
+        self.room = ReadingRoom(edition, project_root=project_root)
+        self.served = served
+        self.env = make_environment(self.room.project_root)
+        self.letter_by_slug = {urls.slug(i): i for i in self.room.letters}
+        self.entry_by_slug = {
+            (urls.REGISTER_DIRS[e["kind"]], urls.slug(i)): i
+            for i, e in self.room.entries.items()
+            if e["kind"] in urls.REGISTER_DIRS
+        }
+
+    # -- what exists -------------------------------------------------------------------------
+    def paths(self, *, analyses: bool = True) -> list[str]:
+        """Every page path; ``analyses=False`` leaves out the analyses (slow to compute: the
+        static build makes them in a process of their own, and only when their inputs change)."""
+        room = self.room
+        out = ["index.html", "years.html", "search.html"]
+        out += [urls.year_path(y) for y in room.years]
+        for lid in room.letters:
+            out += [urls.letter_path(lid, s) for s in ("html", "json", "xml")]
+        for kind in urls.REGISTER_DIRS:
+            if any(e["kind"] == kind for e in room.entries.values()):
+                out += register_pages.register_index_paths(room, kind)
+        out += [
+            urls.entry_path(e["kind"], i)
+            for i, e in room.entries.items()
+            if e["kind"] in urls.REGISTER_DIRS
+        ]
+        if room.has["glossary"]:
+            out.append("glossary.html")
+        if room.has["photographs"]:
+            out.append("photographs.html")
+        out += [
+            f"front/{urls.slug(f['id'])}.html" for f in room.front if f["kind"] != "introduction"
+        ]
+        if analyses:
+            out += list(self.analyses)
+        return out
+
+    def analyses_inputs(self) -> str:
+        """A digest of the tables the analyses read: the letters' metadata (not their texts,
+        except for letters coded with subjects), parties, mentions, links, coding, registers."""
+        s, h = self.room.store, hashlib.sha1()
+        for sql in (
+            "SELECT id, number, year, number_in_year, kind, edtf, earliest, latest, certainty, "
+            "sender, addressee, place_sent, place_received, languages, words FROM letters",
+            "SELECT * FROM letter_agents", "SELECT * FROM letter_mentions",
+            "SELECT * FROM letter_links", "SELECT * FROM letter_subjects", "SELECT * FROM matters",
+            "SELECT * FROM quantities", "SELECT id, kind, name, sort_name FROM entries",
+            "SELECT * FROM entry_aliases", "SELECT * FROM org_relations",
+            "SELECT l.data FROM letters l WHERE l.id IN (SELECT letter_id FROM letter_subjects)",
+        ):  # fmt: skip
+            for row in s.conn.execute(sql) if hasattr(s, "conn") else s.execute(sql):
+                h.update(repr(tuple(row.values() if isinstance(row, dict) else row)).encode())
+        h.update(self.global_digest.encode())
+        return h.hexdigest()
+
+    # -- what a page depends on ---------------------------------------------------------------
+    @cached_property
+    def global_digest(self) -> str:
+        room = self.room
+        return room.digest(
+            templates_digest(room.project_root),
+            json.dumps(room.store.get_meta("edition"), sort_keys=True),
+            sorted(room.has.items()),
+            room.lang,
+            self.served,
+            hashlib.sha1(json.dumps(room.glossary, sort_keys=True).encode()).hexdigest(),
+            room.asset_paths,
+        )
+
+    @cached_property
+    def _digests(self) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+        """Digests of every letter's and entry's stored data; the entries each entry names."""
+        letters, entries, refs = {}, {}, {}
+        for r in self.room.store.execute("SELECT id, data FROM letters"):
+            letters[r["id"]] = hashlib.sha1(r["data"].encode()).hexdigest()
+        for r in self.room.store.execute("SELECT id, data FROM entries"):
+            entries[r["id"]] = hashlib.sha1(r["data"].encode()).hexdigest()
+            d = json.loads(r["data"])
+            refs[r["id"]] = [
+                x for x in (d.get("part_of"), d.get("org"), *d.get("authors", ())) if x
+            ]
+        for r in self.room.org_relations:
+            refs.setdefault(r["org"], []).append(r["parent"])
+            refs.setdefault(r["parent"], []).append(r["org"])
+        return letters, entries, refs
+
+    @cached_property
+    def _summaries(self) -> dict[str, str]:
+        return {lid: self.room.summary_key(lid) for lid in self.room.letters}
+
+    @cached_property
+    def _letter_inputs(self) -> dict[str, str]:
+        room, g, summ = self.room, self.global_digest, self._summaries
+        letters, _, _ = self._digests
+        out = {}
+        for lid in room.letters:
+            out[lid] = room.digest(
+                g,
+                letters[lid],
+                summ[lid],
+                sorted((k, summ[t]) for k, t in room.links.get(lid, {}).items()),
+                sorted(room.entries[e]["name"] for e in room.mentions.get(lid, ())),
+                [
+                    room.entries.get(a["entry_id"] or "", {}).get("name")
+                    for a in room.agents.get(lid, ())
+                ],
+            )
+        return out
+
+    def _entry_inputs(self, eid: str) -> str:
+        room, summ = self.room, self._summaries
+        _, entries, refs = self._digests
+        return room.digest(
+            self.global_digest,
+            entries[eid],
+            sorted(summ[i] for i in register_pages.related_letters(room, eid)),
+            [(x, room.entries.get(x, {}).get("name")) for x in refs.get(eid, ())],
+            [p for p in room.photographs if eid in p["persons"]],
+            sorted(room.sent_by.get(eid, ())),
+            sorted(room.received_by.get(eid, ())),
+            room.life.get(eid),
+        )
+
+    def _index_inputs(self, kind: str, path: str) -> str:
+        """A register index shows names, notes and letter numbers of its entries."""
+        room = self.room
+        groups = register_pages.register_groups(room, kind)
+        split = sum(len(g) for _, g in groups) > register_pages.SPLIT_AT
+        parts = [self.global_digest, path, [c for c, _ in groups]]
+        for c, g in groups:
+            if split and not path.endswith(f"index-{register_pages.initial_key(c)}.html"):
+                continue
+            for e in g:
+                related = register_pages.related_letters(room, e["id"])
+                nums = sorted(
+                    (room.letters[i]["number"] or 0, room.letters[i]["label"]) for i in related
+                )
+                parts.append((e["id"], e["name"], e["note"], room.life.get(e["id"]), nums))
+        if kind == "org":
+            parts.append((room.org_relations, sorted(room.org_existence.items())))
+        return room.digest(*parts)
+
+    def inputs(self, path: str) -> str:
+        """A digest of everything the page at ``path`` shows: equal digests, equal pages."""
+        room = self.room
+        if path.startswith("letters/"):
+            lid = self.letter_by_slug[path[8:].rsplit(".", 1)[0]]
+            return room.digest(path, self._letter_inputs[lid])
+        m = _REGISTER.match(path)
+        if m and (m.group(1), m.group(2)) in self.entry_by_slug:
+            return room.digest(path, self._entry_inputs(self.entry_by_slug[m.groups()]))
+        if m and m.group(2).startswith("index"):
+            return self._index_inputs(urls.KIND_OF_DIR[m.group(1)], path)
+        if path.startswith("analyses/") and not path.endswith(".html"):
+            return room.digest(path, self.analyses[path])
+        # other pages: their whole context is cheap to compute and is what they show
+        template, ctx = self.context(path)
+        return room.digest(
+            self.global_digest, path, template, json.dumps(ctx, sort_keys=True, default=str)
+        )
+
+    # -- how it looks ------------------------------------------------------------------------
+    def context(self, path: str) -> tuple[str, dict]:
+        """(template name, context) for an HTML page; raises UnknownEntry for no such page."""
+        room = self.room
+        if path in ("", "index.html"):
+            return "home.html", edition_pages.home_context(room)
+        if path == "years.html":
+            return "years.html", edition_pages.years_context(room)
+        if path.startswith("years/"):
+            y = path[6:-5]
+            year = None if y == "undated" else int(y) if y.isdigit() else -1
+            if year in room.years:
+                return "year.html", edition_pages.year_context(room, year)
+        if path.startswith("letters/") and path.endswith(".html"):
+            lid = self.letter_by_slug.get(path[8:-5])
+            if lid:
+                return "letter.html", letter_context(room, lid)
+        m = _REGISTER.match(path)
+        if m:
+            folder, name = m.groups()
+            kind = urls.KIND_OF_DIR[folder]
+            if name == "index" or name.startswith("index-"):
+                if path in register_pages.register_index_paths(room, kind):
+                    return "register_index.html", register_pages.register_index_context(
+                        room, kind, path
+                    )
+            elif (folder, name) in self.entry_by_slug:
+                eid = self.entry_by_slug[(folder, name)]
+                return "entry.html", register_pages.entry_context(room, kind, eid)
+        if path == "glossary.html" and room.has["glossary"]:
+            return "glossary.html", register_pages.glossary_context(room)
+        if path == "photographs.html" and room.has["photographs"]:
+            return "photographs.html", register_pages.photographs_context(room)
+        if path.startswith("front/") and path.endswith(".html"):
+            fid = path[6:-5]
+            if any(urls.slug(f["id"]) == fid for f in room.front):
+                return "front.html", edition_pages.front_context(room, fid)
+        if path == "search.html":
+            return "search.html", {"title": "Search", "served": self.served}
+        if path.startswith("analyses/") and path in self.analyses and path.endswith(".html"):
+            return self.analyses[path]
+        raise UnknownEntry(f"no page {path!r} in this reading room")
+
+    def base_context(self, path: str) -> dict:
+        room = self.room
+        return {
+            "root": urls.root_of(path),
+            "path": path,
+            "lang": room.lang,
+            "edition": room.meta,
+            "has": room.has,
+            "served": self.served,
+        }
+
+    def render_html(self, path: str, extra: dict | None = None) -> str:
+        template, ctx = self.context(path)
+        if path.startswith("orgs/index") and self.room.org_relations:
+            ctx["tree"] = register_pages.org_tree_context(self.room)
+        return self.env.get_template(template).render(
+            {**self.base_context(path), **ctx, **(extra or {})}
+        )
+
+    def render(self, path: str) -> bytes:
+        if path.startswith("letters/") and path.endswith((".json", ".xml")):
+            lid = self.letter_by_slug.get(path[8:].rsplit(".", 1)[0])
+            if lid is None:
+                raise UnknownEntry(f"no letter at {path!r}")
+            return (
+                letter_json(self.room, lid)
+                if path.endswith(".json")
+                else letter_xml(self.room, lid)
+            )
+        if path.startswith("analyses/") and path in self.analyses and not path.endswith(".html"):
+            return self.analyses[path]
+        return self.render_html(path).encode()
+
+    # -- analyses (written by the analyses stage, shown with our base template) ---------------
+    @cached_property
+    def analyses(self) -> dict:
+        """path -> (template, context) for HTML, or bytes for .csv/.svg; empty without analyses."""
+        try:
+            from ..analyse.pages import analysis_pages
+        except ImportError:
+            return {}
+        out: dict = {}
+        pages = analysis_pages(self.room.edition)
+        out["analyses/index.html"] = ("analyses/index.html", {"title": "Analyses", "pages": pages})
+        for p in pages:
+            slug = p["slug"]
+            out[f"analyses/{slug}.html"] = (
+                "analyses/analysis.html",
+                {"title": p["title"], "page": p, "pages": pages},
+            )
+            out[f"analyses/{slug}.csv"] = (p.get("csv") or "").encode()
+            out[f"analyses/{slug}.svg"] = (p.get("svg") or "").encode()
+        return out
+
+    def asset(self, path: str) -> bytes | None:
+        """An image bundled with the edition (photographs/..., facsimiles/...)."""
+        rows = self.room.store.execute("SELECT data FROM assets WHERE path = ?", (path,))
+        return bytes(rows[0]["data"]) if rows else None
+
+
+def static_root() -> Path:
+    from .templating import PACKAGE_STATIC
+
+    return PACKAGE_STATIC

@@ -1,0 +1,244 @@
+"""The static reading room: ``build_site(edition, out_dir)`` writes every page of the edition.
+
+Read everything first (render/room.py), then write: each page's inputs are digested; a page is
+rendered and written only when its digest differs from the one in ``.epistola/manifest.json``
+(or its file is missing), so after one letter changes only the pages that show something of
+it are written again. Pages are rendered by worker processes when there are many.
+
+The site needs no server: links are relative, every script and style is in static/, and the
+search index is a set of classic script files (render/search_data.py), so it works from file://.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .edition import Edition, open_edition
+from .render.pages import Pages
+from .render.search_data import build_search_files
+from .render.templating import static_files
+
+MANIFEST = ".epistola/manifest.json"
+_PAGES: Pages | None = None  # the pages object workers inherit by fork
+
+
+@dataclass
+class SiteResult:
+    out_dir: Path
+    pages: int = 0  # pages the site has (html, json, xml, csv, svg)
+    written: int = 0  # pages rendered and written in this build
+    files_written: int = 0  # static files, images and search index files written
+    removed: int = 0
+    analyses_written: int = 0
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+    written_paths: list[str] = field(default_factory=list)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _worker_start() -> None:
+    # a SQLite connection must not cross a fork: each worker opens its own
+    _PAGES.room.store._local = threading.local()
+
+
+def _render_chunk(args) -> list[str]:
+    out_dir, paths = args
+    for p in paths:
+        _write(Path(out_dir) / p, _PAGES.render(p))
+    return paths
+
+
+def _workers(n: int | None, jobs: int) -> int:
+    if jobs < 200:
+        return 1
+    return max(1, n if n else (os.cpu_count() or 1))
+
+
+def build_site(
+    edition: Edition | str | Path,
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    full: bool = False,
+    progress=None,
+) -> SiteResult:
+    """Write the reading room of ``edition`` into ``out_dir``; incremental unless ``full``."""
+    global _PAGES
+    t0 = time.perf_counter()
+    own = not isinstance(edition, Edition)
+    ed = open_edition(edition) if own else edition
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = SiteResult(out_dir=out)
+    try:
+        pages = Pages(ed)
+        manifest_file = out / MANIFEST
+        old = {} if full else _load(manifest_file)
+        old_pages, old_files = old.get("pages", {}), old.get("files", {})
+        t1 = time.perf_counter()
+        paths = pages.paths(analyses=False)
+        digests = {p: pages.inputs(p) for p in paths}
+        analyses = _start_analyses(pages, out, old.get("analyses", {}))
+        todo = [p for p in paths if old_pages.get(p) != digests[p] or not (out / p).exists()]
+        result.pages = len(paths)
+        t2 = time.perf_counter()
+        _render_all(pages, out, todo, workers, progress)
+        result.written, result.written_paths = len(todo), todo
+        t3 = time.perf_counter()
+        files = _write_files(pages, out, old_files, result)
+        t4 = time.perf_counter()
+        analyses_state = _finish_analyses(analyses, result)
+        files.update(analyses_state.get("files", {}))
+        stale = (set(old_pages) - set(paths)) | (set(old_files) - set(files))
+        for p in stale:
+            (out / p).unlink(missing_ok=True)
+        result.removed = len(stale)
+        manifest = {"pages": digests, "files": files, "analyses": analyses_state}
+        _write(manifest_file, json.dumps(manifest).encode())
+        result.timings = {
+            "read": t1 - t0,
+            "digest": t2 - t1,
+            "render": t3 - t2,
+            "files": t4 - t3,
+            "analyses_wait": time.perf_counter() - t4,
+        }
+    finally:
+        _PAGES = None
+        if own:
+            ed.close()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _load(manifest_file: Path) -> dict:
+    try:
+        return json.loads(manifest_file.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _render_all(pages: Pages, out: Path, todo: list[str], workers, progress) -> None:
+    global _PAGES
+    _PAGES = pages
+    room = pages.room
+    for prop in ("glossary", "life", "org_existence", "month_counts", "has", "lang", "asset_set"):
+        getattr(room, prop)  # computed once here, inherited by the workers
+    n = _workers(workers, len(todo))
+    size = 50
+    chunks = [(str(out), todo[i : i + size]) for i in range(0, len(todo), size)]
+    done = 0
+    if n > 1 and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(n, initializer=_worker_start) as pool:
+            for paths in pool.imap_unordered(_render_chunk, chunks):
+                done += len(paths)
+                if progress:
+                    progress(done, len(todo))
+    else:
+        for chunk in chunks:
+            done += len(_render_chunk(chunk))
+            if progress:
+                progress(done, len(todo))
+
+
+def _analyses_job(out: str, conn) -> None:
+    """In a process of its own: compute the analyses, write their pages, report the paths."""
+    _worker_start()
+    files = {}
+    try:
+        for path in _PAGES.analyses:
+            data = _PAGES.render(path)
+            _write(Path(out) / path, data)
+            files[path] = hashlib.sha1(data).hexdigest()
+        conn.send({"files": files})
+    except Exception as e:  # reported by the parent, which keeps building
+        conn.send({"error": f"{type(e).__name__}: {e}"})
+    conn.close()
+
+
+def _start_analyses(pages: Pages, out: Path, old: dict):
+    """Start the analyses beside the page rendering, unless nothing they read has changed."""
+    from .render.room import analyses_available
+
+    if not analyses_available():
+        return None
+    digest = pages.analyses_inputs()
+    if old.get("digest") == digest and all((out / p).exists() for p in old.get("files", {})):
+        return {"digest": digest, "files": old["files"]}
+    global _PAGES
+    _PAGES = pages
+    if "fork" not in mp.get_all_start_methods():
+        pages.analyses  # noqa: B018
+        return {"digest": digest, "files": _analyses_inline(pages, out)}
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_analyses_job, args=(str(out), child), daemon=True)
+    proc.start()
+    child.close()
+    return {"digest": digest, "proc": proc, "conn": parent}
+
+
+def _analyses_inline(pages: Pages, out: Path) -> dict:
+    files = {}
+    for path in pages.analyses:
+        data = pages.render(path)
+        _write(out / path, data)
+        files[path] = hashlib.sha1(data).hexdigest()
+    return files
+
+
+def _finish_analyses(state, result: SiteResult) -> dict:
+    if state is None:
+        return {}
+    if "proc" in state:
+        try:
+            report = state["conn"].recv()
+        except EOFError:
+            report = {"error": "the analyses process ended without a report"}
+        state["proc"].join()
+        if "error" in report:
+            from .errors import BuildFailed
+
+            raise BuildFailed(f"analyses failed: {report['error']}")
+        state = {"digest": state["digest"], "files": report["files"]}
+        result.analyses_written = len(state["files"])
+    return state
+
+
+def _write_files(pages: Pages, out: Path, old_files: dict, result: SiteResult) -> dict:
+    """Static files, bundled images and the search index; each written only when it changed."""
+    files: dict[str, str] = {}
+
+    def put(rel: str, data: bytes | None) -> None:
+        if data is None:  # unchanged search shard
+            if rel in old_files:
+                files[rel] = old_files[rel]
+            return
+        d = hashlib.sha1(data).hexdigest()
+        files[rel] = d
+        if old_files.get(rel) != d or not (out / rel).exists():
+            _write(out / rel, data)
+            result.files_written += 1
+
+    for rel, src in static_files(pages.room.project_root).items():
+        put(f"static/{rel}", src.read_bytes())
+    for path in pages.room.asset_paths:
+        put(path, pages.asset(path))
+    previous = {k: v for k, v in old_files.items() if (out / k).exists()}
+    for rel, data in build_search_files(
+        pages.room, out / ".epistola", previous if old_files else None
+    ).items():
+        put(rel, data)
+    return files
