@@ -69,8 +69,8 @@ MIX = [
         "Dank",
         {"sender": "pmb11740"},
         '"dank"',
-        "EXISTS (SELECT 1 FROM letter_agents a WHERE a.letter_id = l.id AND a.action = 'sent' "
-        "AND a.entry_id = 'pmb11740')",
+        "l.id IN (SELECT letter_id FROM letter_agents WHERE entry_id = 'pmb11740' "
+        "AND action = 'sent')",
     ),
     ("browse", "", {}, None, ""),
     ("browse", "", {"year": 1910}, None, "l.year = 1910"),
@@ -79,9 +79,8 @@ MIX = [
         "",
         {"person": "pmb11740"},
         None,
-        "EXISTS (SELECT 1 FROM letter_agents a WHERE a.letter_id = l.id AND a.entry_id = "
-        "'pmb11740') OR EXISTS (SELECT 1 FROM letter_mentions m WHERE m.letter_id = l.id AND "
-        "m.entry_id = 'pmb11740')",
+        "l.id IN (SELECT letter_id FROM letter_agents WHERE entry_id = 'pmb11740' "
+        "UNION SELECT letter_id FROM letter_mentions WHERE entry_id = 'pmb11740')",
     ),
 ]
 

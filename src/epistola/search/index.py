@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import time
 
 from .facets import build_arrays
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
 RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
-FTS = "fts5(text, notes, title, names, exact, content='', tokenize='unicode61 remove_diacritics 0')"
+# Words arrive analysed and space-separated; the ascii tokenizer splits them on spaces (and keeps
+# every non-ASCII character), which is all that is needed and faster than unicode61.
+FTS = "fts5(text, notes, title, names, exact, content='', tokenize='ascii')"
 NAME_KINDS = ("person", "place", "org")
 INDEX_VERSION = 1
 
@@ -51,13 +54,26 @@ def build_index(store, languages) -> None:
         store.execute(sql)
     for table in ("search_letters", "search_other"):
         store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
-    _name_keys(store)
-    _letters(store, analyzer)
-    _other(store, analyzer)
-    vocab = build_arrays(store)
+    seconds = {}
+    t = time.perf_counter()
+    for step, fn in (
+        ("names", lambda: _name_keys(store)),
+        ("letters", lambda: _letters(store, analyzer)),
+        ("other", lambda: _other(store, analyzer)),
+        ("arrays", lambda: build_arrays(store)),
+    ):
+        vocab = fn()
+        seconds[step] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
     store.set_meta(
         "search",
-        {"version": INDEX_VERSION, "languages": languages, "latin": analyzer.latin, **vocab},
+        {
+            "version": INDEX_VERSION,
+            "languages": languages,
+            "latin": analyzer.latin,
+            **vocab,
+            "build_seconds": seconds,
+        },
     )
 
 
@@ -117,25 +133,24 @@ def _letter_inputs(store) -> list[tuple]:
 
 
 def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
+    """One FTS row: (rowid, text stems, note stems, title stems, entry tokens, exact words)."""
     rowid, lang, texts, notes, title, entities = item
+    latin = analyzer.latin_for(lang)
     text_stems, exact = [], []
     for tlang, text in texts:
         toks = tokens(text)
-        exact.append(" ".join(toks))
-        text_stems.append(" ".join(analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))))
-    latin = analyzer.latin_for(lang)
-    note_stems = []
-    for text in notes:
-        toks = tokens(text)
-        exact.append(" ".join(toks))
-        note_stems.append(" ".join(analyzer.stem_all(toks, latin)))
-    toks = tokens(title)
-    exact.append(" ".join(toks))
+        exact += toks
+        text_stems += analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))
+    # all notes in one pass: a newline between them is just another word boundary
+    note_toks = tokens("\n".join(notes)) if notes else []
+    title_toks = tokens(title)
+    exact += note_toks
+    exact += title_toks
     return (
         rowid,
         " ".join(text_stems),
-        " ".join(note_stems),
-        " ".join(analyzer.stem_all(toks, latin)),
+        " ".join(analyzer.stem_all(note_toks, latin)),
+        " ".join(analyzer.stem_all(title_toks, latin)),
         " ".join(entity_token(n) for n in sorted(entities)),
         " ".join(exact),
     )

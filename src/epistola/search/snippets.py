@@ -25,6 +25,12 @@ class Highlighter:
     forms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
 
+    def needles(self) -> set[str]:
+        """Substrings every matching text contains (a stem minus its last letter: Snowball
+        stems may end differently from the word, happy -> happi)."""
+        stems = {x[:-1] if len(x) > 3 else x for x in self.stems}
+        return stems | self.forms | self.prefixes
+
     def __bool__(self) -> bool:
         return bool(self.stems or self.forms or self.prefixes)
 
@@ -42,6 +48,9 @@ class Highlighter:
 def snippets_of(text: str, lang: str | None, hl: Highlighter, limit: int) -> list[str]:
     """Up to ``limit`` HTML snippets of ``text`` (escaped, matches in <mark>)."""
     if not text or not hl or limit <= 0:
+        return []
+    folded = fold(text)
+    if not any(n in folded for n in hl.needles()):  # most notes of a letter do not match
         return []
     spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
     # one fold for the whole text: words joined by newlines, which no word contains
