@@ -408,3 +408,63 @@ def _build_book(project, edition_file, dest) -> None:
 
 
 BUILD_STEPS.append(("book", _build_book))
+
+
+@app.command()
+def site(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    out_: Path = typer.Option(..., "--out", "-o", help="the folder to write the site into"),
+    full: bool = typer.Option(False, help="write every page again (default: only what changed)"),
+    workers: int = typer.Option(0, help="render processes (0: one per core)"),
+):
+    """Write the reading room as a static site that works from any folder, offline."""
+    from .site import build_site
+
+    try:
+        with _progress() as bar:
+            task = bar.add_task("writing pages", total=None)
+            result = build_site(
+                edition,
+                out_,
+                full=full,
+                workers=workers or None,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except EpistolaError as e:
+        fail(e)
+    console.print(
+        f"[green]{result.written} of {result.pages} pages written[/] "
+        f"(+{result.files_written} files, {result.analyses_written} analysis files, "
+        f"{result.removed} removed) in {result.seconds:.1f} s -> {out_ / 'index.html'}"
+    )
+
+
+@app.command()
+def serve(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port to listen on"),
+):
+    """Serve the reading room and its JSON API (search answered on the server)."""
+    import uvicorn
+
+    from .web import create_app
+
+    try:
+        application = create_app(edition)
+    except EpistolaError as e:
+        fail(e)
+    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _build_site(project, edition_file, dest) -> None:
+    from .site import build_site
+
+    result = build_site(edition_file, dest / "site")
+    console.print(
+        f"site: {result.written} of {result.pages} pages written -> {dest / 'site' / 'index.html'}"
+    )
+
+
+BUILD_STEPS.append(("site", _build_site))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..store.codec import letter_from_plain, to_plain
 from . import urls
 from .html import HtmlRenderer
 from .room import ReadingRoom
@@ -28,8 +29,29 @@ NAV_LINKS = (
 
 
 def letter_data(room: ReadingRoom, letter_id: str) -> dict:
+    """The whole letter as plain JSON, its text trees and notes rebuilt from the stored markup
+    (by the store's codec, as ``Edition.letter`` does). The last few are kept: a letter's page,
+    JSON and TEI are made one after the other and the markup is parsed once for all three."""
+    key = (id(room), letter_id)
+    if key in _RECENT:
+        return _RECENT[key]
+    data = _load_letter(room, letter_id)
+    _RECENT[key] = data
+    while len(_RECENT) > 4:
+        _RECENT.pop(next(iter(_RECENT)))
+    return data
+
+
+_RECENT: dict = {}
+
+
+def _load_letter(room: ReadingRoom, letter_id: str) -> dict:
     rows = room.store.execute("SELECT data FROM letters WHERE id = ?", (letter_id,))
-    return json.loads(rows[0]["data"])
+    data = to_plain(letter_from_plain(json.loads(rows[0]["data"])))
+    for v in data.get("versions", []):
+        v.pop("tei", None)  # the TEI itself is served at letters/<id>.xml
+        v.pop("text", None)
+    return data
 
 
 def renderer_for(room: ReadingRoom, root: str) -> HtmlRenderer:
@@ -163,7 +185,7 @@ def letter_context(room: ReadingRoom, letter_id: str) -> dict:
 def letter_json(room: ReadingRoom, letter_id: str) -> bytes:
     """The stored letter, with its numbers, label and every link, as JSON."""
     row = room.letters[letter_id]
-    data = letter_data(room, letter_id)
+    data = dict(letter_data(room, letter_id))
     data.update(
         number=row["number"],
         year=row["year"],

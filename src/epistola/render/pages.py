@@ -179,8 +179,8 @@ class Pages:
         """A digest of everything the page at ``path`` shows: equal digests, equal pages."""
         room = self.room
         if path.startswith("letters/"):
-            lid = self.letter_by_slug[path[8:].rsplit(".", 1)[0]]
-            return room.digest(path, self._letter_inputs[lid])
+            # the .html, .json and .xml of a letter share one digest (the manifest is per path)
+            return self._letter_inputs[self.letter_by_slug[path[8:].rsplit(".", 1)[0]]]
         m = _REGISTER.match(path)
         if m and (m.group(1), m.group(2)) in self.entry_by_slug:
             return room.digest(path, self._entry_inputs(self.entry_by_slug[m.groups()]))

@@ -83,6 +83,7 @@ class ReadingRoom:
         for r in s.execute("SELECT letter_id, type, target FROM letter_links"):
             if r["target"] in self.letters:
                 self.links[r["letter_id"]].setdefault(r["type"], r["target"])
+        self._derive_correspondence_links()
         self.terms: dict[str, set[str]] = defaultdict(set)
         for r in s.execute(
             "SELECT DISTINCT letter_id, entry_id FROM letter_terms WHERE entry_id IS NOT NULL"
@@ -101,6 +102,28 @@ class ReadingRoom:
         for p in self.photographs:
             p["persons"] = json.loads(p["persons"] or "[]")
         self.asset_paths = [r["path"] for r in s.execute("SELECT path FROM assets ORDER BY path")]
+
+    def _derive_correspondence_links(self) -> None:
+        """Previous/next within the correspondence where the sources give none: the letters
+        exchanged between the same two parties (either way), in edition order."""
+        pairs: dict[frozenset, list[str]] = defaultdict(list)
+        for lid in self.order:
+            if {"prev-corresp", "next-corresp"} & set(self.links.get(lid, ())):
+                continue
+            parties = self.agents.get(lid, ())
+            s = next(
+                (a["entry_id"] for a in parties if a["action"] == "sent" and a["entry_id"]), None
+            )
+            r = next(
+                (a["entry_id"] for a in parties if a["action"] == "received" and a["entry_id"]),
+                None,
+            )
+            if s and r and s != r:
+                pairs[frozenset((s, r))].append(lid)
+        for ids in pairs.values():
+            for a, b in zip(ids, ids[1:], strict=False):
+                self.links[b].setdefault("prev-corresp", a)
+                self.links[a].setdefault("next-corresp", b)
 
     # -- lookups -----------------------------------------------------------------------------
     def resolve(self, ref: str | None) -> str | None:
@@ -205,11 +228,8 @@ class ReadingRoom:
         )  # fmt: skip
 
     def digest(self, *parts) -> str:
-        h = hashlib.sha1()
-        for p in parts:
-            h.update(p if isinstance(p, bytes) else str(p).encode())
-            h.update(b"\x00")
-        return h.hexdigest()
+        """One digest of plain values (str, numbers, lists and tuples of them)."""
+        return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
 def analyses_available() -> bool:

@@ -1,0 +1,147 @@
+"""``epistola serve``: the reading room rendered on request, plus the JSON API.
+
+Pages come from the same :class:`~epistola.render.pages.Pages` the static build writes, so
+every URL of the static site answers here too; only search differs: ``/search.html?q=...``
+is answered on the server (epistola.search.query) instead of in the browser. The API is
+described in ``/api/openapi.json`` (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..edition import Edition, open_edition
+from ..errors import EpistolaError, QueryError, UnknownEntry
+from ..render.pages import Pages
+from ..render.templating import static_files
+from . import api
+
+FACETS = (
+    ("year", "Year"),
+    ("sender", "Sender"),
+    ("addressee", "Addressee"),
+    ("person", "Person mentioned"),
+    ("place", "Place"),
+    ("kind", "Kind"),
+)
+TYPES = {".json": "application/json", ".xml": "application/xml", ".csv": "text/csv; charset=utf-8",
+         ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}  # fmt: skip
+
+
+def search_page_context(pages: Pages, params: dict) -> dict:
+    """What search.html shows when the server answers: results, facets with toggle links."""
+    from ..search.query import FILTER_KEYS, search
+
+    q = params.get("q", "")
+    filters = {k: params[k] for k in FILTER_KEYS if params.get(k)}
+    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
+    ctx = {"title": "Search", "served": True, "query": q, "filters": filters, "results": []}
+    if not q and not filters:
+        ctx.update(total=0, facets=[])
+        return ctx
+    try:
+        res = search(pages.room.store, q, filters=filters, page=page, per_page=50)
+    except EpistolaError as e:
+        ctx.update(total=0, facets=[], error=f"{e} {e.hint}".strip())
+        return ctx
+
+    def href(**change):
+        p = {"q": q, **filters, **change}
+        return "search.html?" + urlencode({k: v for k, v in p.items() if v not in (None, "")})
+
+    facets = []
+    for key, title in FACETS:
+        values = []
+        for v in res["facets"].get(key, []):
+            value = str(v["value"])
+            active = str(filters.get(key)) == value
+            values.append(
+                {
+                    **v,
+                    "value": value,
+                    "active": active,
+                    "href": href(**{key: None if active else value}),
+                }
+            )
+        if values:
+            facets.append({"key": key, "title": title, "values": values})
+    more = res["total"] > page * 50
+    ctx.update(
+        total=res["total"],
+        results=res["results"],
+        facets=facets,
+        more_href=href(page=page + 1) if more else None,
+    )
+    return ctx
+
+
+def create_app(edition: Edition | str) -> Starlette:
+    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL)."""
+    ed = open_edition(edition) if not isinstance(edition, Edition) else edition
+    pages = Pages(ed, served=True)
+    statics = static_files(pages.room.project_root)
+
+    def page(request: Request) -> Response:
+        path = request.path_params.get("path", "") or "index.html"
+        if path.endswith("/"):
+            path += "index.html"
+        if path.startswith("static/"):
+            f = statics.get(path[7:])
+            if f is None:
+                return _not_found(pages, path)
+            return FileResponse(f, media_type=mimetypes.guess_type(f.name)[0])
+        if path.startswith(("photographs/", "facsimiles/")):
+            data = pages.asset(path)
+            if data is None:
+                return _not_found(pages, path)
+            return Response(
+                data, media_type=mimetypes.guess_type(path)[0] or "application/octet-stream"
+            )
+        if path == "search.html":
+            params = dict(request.query_params)
+            html = pages.render_html(path, search_page_context(pages, params))
+            return HTMLResponse(html)
+        try:
+            body = pages.render(path)
+        except UnknownEntry:
+            return _not_found(pages, path)
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
+        return Response(body, media_type=TYPES.get(suffix, "text/html; charset=utf-8"))
+
+    def root(request: Request) -> Response:
+        return RedirectResponse("/index.html") if request.url.path != "/" else page(request)
+
+    routes = [
+        *api.routes(pages),
+        Route("/", root),
+        Route("/{path:path}", page),
+    ]
+    app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
+    app.state.pages = pages
+    return app
+
+
+def _not_found(pages: Pages, path: str) -> Response:
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+        '<link rel="stylesheet" href="/static/style.css"></head><body><main><h1>Not found</h1>'
+        f"<p>This reading room has no page at <code>{_esc(path)}</code>.</p>"
+        '<p><a href="/index.html">Go to the home page</a> or search the letters.</p></main></body></html>'
+    )
+    return HTMLResponse(body, status_code=404)
+
+
+def _esc(s: str) -> str:
+    from html import escape
+
+    return escape(s)
+
+
+async def _query_error(request, exc: QueryError):
+    return JSONResponse({"error": str(exc), "hint": exc.hint}, status_code=400)
