@@ -51,9 +51,8 @@ class Pages:
         out += [urls.year_path(y) for y in room.years]
         for lid in room.letters:
             out += [urls.letter_path(lid, s) for s in ("html", "json", "xml")]
-        for kind in urls.REGISTER_DIRS:
-            if any(e["kind"] == kind for e in room.entries.values()):
-                out += register_pages.register_index_paths(room, kind)
+        for kind in urls.REGISTER_DIRS:  # even when empty: every page links the registers
+            out += register_pages.register_index_paths(room, kind)
         out += [
             urls.entry_path(e["kind"], i)
             for i, e in room.entries.items()
