@@ -20,7 +20,9 @@ import multiprocessing as mp
 import os
 import time
 
-from .facets import build_arrays
+import numpy as np
+
+from .facets import build_arrays, entity_pairs_of
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
@@ -56,11 +58,13 @@ def build_index(store, languages) -> None:
         store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
     seconds = {}
     t = time.perf_counter()
+    pairs = {}
     for step, fn in (
         ("names", lambda: _name_keys(store)),
-        ("letters", lambda: _letters(store, analyzer)),
+        ("pairs", lambda: pairs.update(entity_pairs_of(store))),
+        ("letters", lambda: _letters(store, analyzer, pairs)),
         ("other", lambda: _other(store, analyzer)),
-        ("arrays", lambda: build_arrays(store)),
+        ("arrays", lambda: build_arrays(store, pairs)),
     ):
         vocab = fn()
         seconds[step] = round(time.perf_counter() - t, 3)
@@ -105,7 +109,7 @@ def _name_keys(store) -> None:
     store.executemany("INSERT OR IGNORE INTO search_name_keys VALUES (?, ?)", rows)
 
 
-def _letter_inputs(store) -> list[tuple]:
+def _letter_inputs(store, entity_pairs: dict) -> list[tuple]:
     """(rowid, default lang, [(lang, text)], [note texts], title text, entity tokens)."""
     letters = {}
     for r in store.execute(
@@ -122,13 +126,10 @@ def _letter_inputs(store) -> list[tuple]:
         letters[r["letter_id"]][2].append((r["lang"], r["text"]))
     for r in store.execute("SELECT letter_id, text FROM notes ORDER BY rowid"):
         letters[r["letter_id"]][3].append(r["text"] or "")
-    kinds = ",".join(f"'{k}'" for k in NAME_KINDS)
-    for r in store.execute(
-        "SELECT x.letter_id, e.rowid AS no FROM (SELECT letter_id, entry_id FROM letter_agents "
-        "UNION SELECT letter_id, entry_id FROM letter_mentions) x "
-        f"JOIN entries e ON e.id = x.entry_id AND e.kind IN ({kinds})"
-    ):
-        letters[r["letter_id"]][5].add(r["no"])
+    by_rowid = {v[0]: v for v in letters.values()}
+    named = np.concatenate([entity_pairs[k] for k in NAME_KINDS])
+    for letter, no in np.unique((named[:, 0] << 32) | named[:, 1]).reshape(-1, 1) >> [32, 0]:
+        by_rowid[int(letter)][5].add(int(no) & 0xFFFFFFFF)
     return [tuple(v) for v in letters.values()]
 
 
@@ -168,8 +169,8 @@ def _analyse_chunk(chunk: list[tuple]) -> list[tuple]:
     return [analyse_letter(_WORKER, item) for item in chunk]
 
 
-def _letters(store, analyzer: Analyzer) -> None:
-    items = _letter_inputs(store)
+def _letters(store, analyzer: Analyzer, entity_pairs: dict) -> None:
+    items = _letter_inputs(store, entity_pairs)
     size = sum(len(t) for it in items for _, t in it[2]) + sum(
         len(n) for it in items for n in it[3]
     )
