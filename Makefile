@@ -4,9 +4,11 @@
 setup:
 	@scripts/setup.sh
 
-# Build the bundled sample edition (examples/sample-edition) into _build/sample.
+# Build the bundled sample edition (examples/sample-edition) into _build/sample, then serve
+# its reading room (the static copy is _build/sample/site/index.html, which works from file://).
 sample: setup
 	.venv/bin/epistola build examples/sample-edition --out _build/sample
+	.venv/bin/epistola serve _build/sample/edition.sqlite --port 8000
 
 # Every test, lint included. CI runs this.
 test: setup

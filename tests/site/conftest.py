@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,23 +64,28 @@ _REF = re.compile(rb"""(?:href|src)="([^"]*)\"""")
 def broken_links(site: Path) -> list[tuple[str, str]]:
     """Every internal href/src in every HTML page that does not resolve to a file of the site
     (fragments are checked against the target's ids). Returns (page, link) pairs."""
+    files = {f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file()}
+    ids_cache: dict[str, set[str]] = {}
+
+    def ids(rel: str) -> set[str]:
+        if rel not in ids_cache:
+            raw = (site / rel).read_bytes()
+            ids_cache[rel] = {m.decode() for m in re.findall(rb'id="([^"]+)"', raw)}
+        return ids_cache[rel]
+
     broken = []
-    ids_cache: dict[Path, set[str]] = {}
-
-    def ids(p: Path) -> set[str]:
-        if p not in ids_cache:
-            ids_cache[p] = {m.decode() for m in re.findall(rb'id="([^"]+)"', p.read_bytes())}
-        return ids_cache[p]
-
-    for page in site.rglob("*.html"):
-        for raw in _REF.findall(page.read_bytes()):
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        base = posixpath.dirname(rel)
+        for raw in set(_REF.findall((site / rel).read_bytes())):
             link = raw.decode().replace("&amp;", "&")
             parts = urlsplit(link)
-            if parts.scheme or link.startswith("//") or link.startswith("?"):
+            if parts.scheme or link.startswith(("//", "?")):
                 continue  # external, or a search-state link on search.html
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if not target.is_file() or not target.resolve().is_relative_to(site.resolve()):
-                broken.append((str(page.relative_to(site)), link))
-            elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids(target):
-                broken.append((str(page.relative_to(site)), link))
+            target = (
+                posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else rel
+            )
+            if target not in files:
+                broken.append((rel, link))
+            elif parts.fragment and target.endswith(".html") and parts.fragment not in ids(target):
+                broken.append((rel, link))
     return broken

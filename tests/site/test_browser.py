@@ -65,8 +65,8 @@ def walk(browser, site, output_dir, name, *, year, letter, word, abbr):
         assert page.url.endswith(target.split("/")[-1])
         page.go_back()
 
-        # a person named in the letter lists the letter on their page
-        page.locator(".text a.name.kind-person").first.click()
+        # a person named in the letter (its writer) lists the letter on their page
+        page.locator("dd.sender a").first.click()
         assert "/persons/" in page.url
         assert page.locator(f'a[href="../letters/{letter}.html"]').count() >= 1
         page.screenshot(path=output_dir / f"site-{name}-person.png")
