@@ -183,7 +183,14 @@ def test_paging_and_sort(ru_edition):
 
 @pytest.mark.parametrize(
     "filters",
-    [{"start": "August"}, {"year": "nineteen"}, {"colour": "red"}, {"has_notes": "perhaps"}],
+    [
+        {"start": "August"},
+        {"end": "1931-02-30"},
+        {"year": "nineteen"},
+        {"colour": "red"},
+        {"has_notes": "perhaps"},
+        {"person": [f"p-{i}" for i in range(50_000)]},
+    ],
 )
 def test_bad_filters(ru_edition, filters):
     with pytest.raises(QueryError) as e:

@@ -35,6 +35,7 @@ FACETS = (
 )  # fmt: skip
 MAX_NAME_ENTRIES = 30  # a word naming more entries than this is a common word, not a name
 MAX_PER_PAGE = 200
+MAX_FILTER_VALUES = 200
 TEXT_COLS = "{text notes title}"
 
 
@@ -165,8 +166,15 @@ def _as_list(v) -> list:
     if v is None or v == "":
         return []
     if isinstance(v, (list, tuple, set)):
-        return [x for x in v if x not in (None, "")]
-    return [x for x in str(v).split(",") if x.strip()] if isinstance(v, str) else [v]
+        out = [x for x in v if x not in (None, "")]
+    else:
+        out = [x.strip() for x in str(v).split(",") if x.strip()] if isinstance(v, str) else [v]
+    if len(out) > MAX_FILTER_VALUES:
+        raise QueryError(
+            f"a filter lists {len(out):,} values; at most {MAX_FILTER_VALUES} are allowed",
+            "Filter by fewer values, or by a year or date range instead.",
+        )
+    return out
 
 
 def _date_bound(key: str, v, end: bool) -> int:
