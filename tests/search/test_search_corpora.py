@@ -181,5 +181,18 @@ def test_sample_edition_facets(sample):
         )
     }
     assert {f["value"]: f["count"] for f in res["facets"]["kind"]} == kinds
+    subjects = {
+        r["subject"]: r["n"]
+        for r in sample.store.execute(
+            "SELECT s.subject, COUNT(DISTINCT s.letter_id) AS n FROM letter_subjects s "
+            "JOIN letters l ON l.id = s.letter_id WHERE l.year = 1932 AND s.level != 'proposed' "
+            "GROUP BY s.subject"
+        )
+    }
+    assert subjects and {f["value"]: f["count"] for f in res["facets"]["subject"]} == subjects
+    top = res["facets"]["subject"][0]
+    assert (
+        sample.search("", filters={"year": 1932, "subject": top["value"]})["total"] == top["count"]
+    )
     with pytest.raises(QueryError):
         sample.search('"unclosed')

@@ -376,6 +376,19 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
         {"value": fd.langs[v], "label": fd.langs[v], "count": c}
         for v, c in count(fd.values_of("lang", ids), limit)
     ]
+    subjects = count(fd.values_of("subject", ids), limit)
+    names = {}
+    if subjects:
+        codes = [fd.subjects[v] for v, _ in subjects]
+        marks = ",".join("?" * len(codes))
+        names = {
+            r["id"]: r["name"]
+            for r in store.execute(f"SELECT id, name FROM entries WHERE id IN ({marks})", codes)
+        }
+    out["subject"] = [
+        {"value": fd.subjects[v], "label": names.get(fd.subjects[v], fd.subjects[v]), "count": c}
+        for v, c in subjects
+    ]
     for key, yes, no in (
         ("has_notes", "with notes", "without notes"),
         ("has_facsimile", "with facsimiles", "without facsimiles"),
