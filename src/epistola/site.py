@@ -92,13 +92,14 @@ def build_site(
         paths = pages.paths(analyses=False)
         digests = {p: pages.inputs(p) for p in paths}
         analyses = _start_analyses(pages, out, old.get("analyses", {}))
-        todo = [p for p in paths if old_pages.get(p) != digests[p] or not (out / p).exists()]
+        present = _existing_files(out)
+        todo = [p for p in paths if old_pages.get(p) != digests[p] or p not in present]
         result.pages = len(paths)
         t2 = time.perf_counter()
         _render_all(pages, out, todo, workers, progress)
         result.written, result.written_paths = len(todo), todo
         t3 = time.perf_counter()
-        files = _write_files(pages, out, old_files, result)
+        files = _write_files(pages, out, old_files, result, present)
         t4 = time.perf_counter()
         analyses_state = _finish_analyses(analyses, result)
         files.update(analyses_state.get("files", {}))
@@ -121,6 +122,16 @@ def build_site(
             ed.close()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _existing_files(out: Path) -> set[str]:
+    """Every file under ``out`` as a relative path (one directory listing per folder)."""
+    found = set()
+    for folder, _, names in os.walk(out):
+        rel = os.path.relpath(folder, out)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + n for n in names)
+    return found
 
 
 def _load(manifest_file: Path) -> dict:
@@ -217,7 +228,9 @@ def _finish_analyses(state, result: SiteResult) -> dict:
     return state
 
 
-def _write_files(pages: Pages, out: Path, old_files: dict, result: SiteResult) -> dict:
+def _write_files(
+    pages: Pages, out: Path, old_files: dict, result: SiteResult, present: set
+) -> dict:
     """Static files, bundled images and the search index; each written only when it changed."""
     files: dict[str, str] = {}
 
@@ -228,7 +241,7 @@ def _write_files(pages: Pages, out: Path, old_files: dict, result: SiteResult) -
             return
         d = hashlib.sha1(data).hexdigest()
         files[rel] = d
-        if old_files.get(rel) != d or not (out / rel).exists():
+        if old_files.get(rel) != d or rel not in present:
             _write(out / rel, data)
             result.files_written += 1
 
@@ -236,7 +249,7 @@ def _write_files(pages: Pages, out: Path, old_files: dict, result: SiteResult) -
         put(f"static/{rel}", src.read_bytes())
     for path in pages.room.asset_paths:
         put(path, pages.asset(path))
-    previous = {k: v for k, v in old_files.items() if (out / k).exists()}
+    previous = {k: v for k, v in old_files.items() if k in present}
     for rel, data in build_search_files(
         pages.room, out / ".epistola", previous if old_files else None
     ).items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import posixpath
 import re
@@ -34,28 +35,41 @@ def schnitzler_site(schnitzler_edition, tmp_path_factory):
     return out, build_site(path, out), path
 
 
+_SHARED: dict = {}  # one browser and one sample site per test process, whichever folder asks
+
+
 @pytest.fixture(scope="session")
 def sample_site(sample_edition, tmp_path_factory):
     from epistola.site import build_site
 
-    path, _ = sample_edition
-    out = tmp_path_factory.mktemp("sample-site")
-    return out, build_site(path, out), path
+    if "sample_site" not in _SHARED:
+        path, _ = sample_edition
+        out = tmp_path_factory.mktemp("sample-site")
+        _SHARED["sample_site"] = (out, build_site(path, out), path)
+    return _SHARED["sample_site"]
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser); one per process,
+    since Playwright's sync API allows one driver at a time."""
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("/usr/bin/chromium is missing (apt-get install -y chromium)")
         pytest.skip("/usr/bin/chromium is missing")
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        driver = sync_playwright().start()
+        b = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _SHARED["browser"] = b
+
+        def stop():
+            b.close()
+            driver.stop()
+
+        atexit.register(stop)
+    return _SHARED["browser"]
 
 
 _REF = re.compile(rb"""(?:href|src)="([^"]*)\"""")

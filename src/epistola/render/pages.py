@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import re
 from functools import cached_property
 from pathlib import Path
@@ -72,7 +73,7 @@ class Pages:
     def analyses_inputs(self) -> str:
         """A digest of the tables the analyses read: the letters' metadata (not their texts,
         except for letters coded with subjects), parties, mentions, links, coding, registers."""
-        s, h = self.room.store, hashlib.sha1()
+        h = hashlib.sha1()
         for sql in (
             "SELECT id, number, year, number_in_year, kind, edtf, earliest, latest, certainty, "
             "sender, addressee, place_sent, place_received, languages, words FROM letters",
@@ -82,8 +83,7 @@ class Pages:
             "SELECT * FROM entry_aliases", "SELECT * FROM org_relations",
             "SELECT l.data FROM letters l WHERE l.id IN (SELECT letter_id FROM letter_subjects)",
         ):  # fmt: skip
-            for row in s.conn.execute(sql) if hasattr(s, "conn") else s.execute(sql):
-                h.update(repr(tuple(row.values() if isinstance(row, dict) else row)).encode())
+            h.update(marshal.dumps(self.room.tuples(sql)))
         h.update(self.global_digest.encode())
         return h.hexdigest()
 
@@ -105,14 +105,13 @@ class Pages:
     def _digests(self) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
         """Digests of every letter's and entry's stored data; the entries each entry names."""
         letters, entries, refs = {}, {}, {}
-        for r in self.room.store.execute("SELECT id, data FROM letters"):
-            letters[r["id"]] = hashlib.sha1(r["data"].encode()).hexdigest()
-        for r in self.room.store.execute("SELECT id, data FROM entries"):
-            entries[r["id"]] = hashlib.sha1(r["data"].encode()).hexdigest()
-            d = json.loads(r["data"])
-            refs[r["id"]] = [
-                x for x in (d.get("part_of"), d.get("org"), *d.get("authors", ())) if x
-            ]
+        sha1 = hashlib.sha1
+        for lid, data in self.room.tuples("SELECT id, data FROM letters"):
+            letters[lid] = sha1(data.encode()).hexdigest()
+        for eid, data in self.room.tuples("SELECT id, data FROM entries"):
+            entries[eid] = sha1(data.encode()).hexdigest()
+            d = json.loads(data)
+            refs[eid] = [x for x in (d.get("part_of"), d.get("org"), *d.get("authors", ())) if x]
         for r in self.room.org_relations:
             refs.setdefault(r["org"], []).append(r["parent"])
             refs.setdefault(r["parent"], []).append(r["org"])

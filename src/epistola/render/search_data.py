@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import pickle
 import re
+import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -39,7 +41,7 @@ _LANGS = {
     "cs": "czech", "pl": "polish", "uk": "ukrainian",
 }  # fmt: skip
 INCIPIT = 160
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 def fold(text: str) -> str:
@@ -156,6 +158,26 @@ def _load(path: Path | None) -> dict:
     )
 
 
+def _tokens_db(cache_dir: Path) -> sqlite3.Connection:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(cache_dir / "search-tokens.sqlite")
+    db.execute("CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, data BLOB)")
+    return db
+
+
+def _tokens_of(db, lid: str) -> Counter | None:
+    row = db.execute("SELECT data FROM tokens WHERE id = ?", (lid,)).fetchone() if db else None
+    return Counter(marshal.loads(row[0])) if row else None
+
+
+def _store_tokens(db, tokens: dict) -> None:
+    if db is not None:
+        db.executemany(
+            "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+            ((lid, marshal.dumps(dict(c))) for lid, c in tokens.items()),
+        )
+
+
 def _postings(order: list[str], tokens: dict) -> tuple[dict, dict]:
     forms: dict[str, str] = {}
     post: dict[str, list[int]] = defaultdict(list)
@@ -194,9 +216,9 @@ def build_search_files(
     again (``previous``: the files already written; an unchanged shard comes back as None).
     """
     texts = _texts(room)
-    # two cache files: the index (always needed) and each letter's tokens (only on change)
+    # the index (vocabulary, postings, text digests) is one pickle, always needed; each
+    # letter's tokens sit in a small SQLite file, read and written only for changed letters
     index_file = cache_dir / "search-index.pickle" if cache_dir else None
-    tokens_file = cache_dir / "search-tokens.pickle" if cache_dir else None
     cache = _load(index_file)
     digests = {
         lid: hashlib.sha1(repr(texts.get(lid, [])).encode()).hexdigest() for lid in room.order
@@ -204,42 +226,38 @@ def build_search_files(
     old_digests = cache.get("digests", {})
     changed = [lid for lid in room.order if old_digests.get(lid) != digests[lid]]
     incremental = previous is not None and cache.get("order") == room.order and "post" in cache
-    if not changed and incremental:
-        forms, post, changed_stems = cache["forms"], cache["post"], set()
+    changed_stems: set[str] = set()
+    stemmers = _Stemmers()
+    db = _tokens_db(cache_dir) if cache_dir else None
+    befores = {lid: _tokens_of(db, lid) for lid in changed} if incremental else {}
+    if any(v is None for v in befores.values()):
+        incremental = False  # a letter's old tokens are lost: rebuild the index whole
+    if incremental:
+        forms, post = cache["forms"], cache["post"]
+        index = {lid: i for i, lid in enumerate(room.order)}
+        for lid in changed:
+            before = befores[lid]
+            after = letter_tokens(stemmers, texts.get(lid, []))
+            changed_stems |= {s for _, s in after} | {s for _, s in (before or ())}
+            _update(forms, post, index[lid], before, after)
+            _store_tokens(db, {lid: after})
     else:
-        old_tokens = _load(tokens_file) if cache else {}
-        stemmers = _Stemmers()
-        tokens = {
-            lid: old_tokens[lid]
-            if lid in old_tokens and old_digests.get(lid) == digests[lid]
-            else letter_tokens(stemmers, texts.get(lid, []))
-            for lid in room.order
-        }
-        changed_stems = set()
-        if incremental:
-            forms, post = cache["forms"], cache["post"]
-            index = {lid: i for i, lid in enumerate(room.order)}
-            for lid in changed:
-                before = old_tokens.get(lid)
-                changed_stems |= {s for _, s in tokens[lid]} | {s for _, s in (before or ())}
-                _update(forms, post, index[lid], before, tokens[lid])
-        else:
-            forms, post = _postings(room.order, tokens)
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            index_file.write_bytes(
-                pickle.dumps(
-                    {
-                        "version": CACHE_VERSION,
-                        "order": room.order,
-                        "digests": digests,
-                        "forms": forms,
-                        "post": post,
-                    },
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
+        tokens = {lid: letter_tokens(stemmers, texts.get(lid, [])) for lid in room.order}
+        forms, post = _postings(room.order, tokens)
+        if db is not None:
+            db.execute("DELETE FROM tokens")
+            _store_tokens(db, tokens)
+    if index_file and (changed or not incremental):
+        index_file.write_bytes(
+            pickle.dumps(
+                {"version": CACHE_VERSION, "order": room.order, "digests": digests,
+                 "forms": forms, "post": post},
+                protocol=pickle.HIGHEST_PROTOCOL,
             )
-            tokens_file.write_bytes(pickle.dumps(tokens, protocol=pickle.HIGHEST_PROTOCOL))
+        )  # fmt: skip
+    if db is not None:
+        db.commit()
+        db.close()
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for form, stem in forms.items():
         shards[shard_key(form)][form] = stem
