@@ -89,10 +89,11 @@ def build_site(
         old = {} if full else _load(manifest_file)
         old_pages, old_files = old.get("pages", {}), old.get("files", {})
         t1 = time.perf_counter()
+        present = _existing_files(out)
+        search = _start(_search_files, pages, out, old_files, present)
         paths = pages.paths(analyses=False)
         digests = {p: pages.inputs(p) for p in paths}
         analyses = _start_analyses(pages, out, old.get("analyses", {}))
-        present = _existing_files(out)
         todo = [p for p in paths if old_pages.get(p) != digests[p] or p not in present]
         result.pages = len(paths)
         t2 = time.perf_counter()
@@ -100,6 +101,9 @@ def build_site(
         result.written, result.written_paths = len(todo), todo
         t3 = time.perf_counter()
         files = _write_files(pages, out, old_files, result, present)
+        search_files, search_written = search()
+        files.update(search_files)
+        result.files_written += search_written
         t4 = time.perf_counter()
         analyses_state = _finish_analyses(analyses, result)
         files.update(analyses_state.get("files", {}))
@@ -249,9 +253,61 @@ def _write_files(
         put(f"static/{rel}", src.read_bytes())
     for path in pages.room.asset_paths:
         put(path, pages.asset(path))
+    return files
+
+
+def _search_files(pages: Pages, out: Path, old_files: dict, present: set) -> tuple[dict, int]:
+    """Write the search index files that changed; (relative path -> digest, files written)."""
     previous = {k: v for k, v in old_files.items() if k in present}
+    files, written = {}, 0
     for rel, data in build_search_files(
         pages.room, out / ".epistola", previous if old_files else None
     ).items():
-        put(rel, data)
-    return files
+        if data is None:  # unchanged shard: keep the file already written
+            if rel in old_files:
+                files[rel] = old_files[rel]
+            continue
+        d = hashlib.sha1(data).hexdigest()
+        files[rel] = d
+        if old_files.get(rel) != d or rel not in present:
+            _write(out / rel, data)
+            written += 1
+    return files, written
+
+
+def _start(fn, pages: Pages, *args):
+    """Run ``fn(pages, *args)`` in a forked process beside the main work; returns a function
+    that waits for the result (inline where fork is not available)."""
+    if "fork" not in mp.get_all_start_methods():
+        value = fn(pages, *args)
+        return lambda: value
+    global _PAGES
+    _PAGES = pages
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_job, args=(fn, args, child), daemon=True)
+    proc.start()
+    child.close()
+
+    def wait():
+        try:
+            ok, value = parent.recv()
+        except EOFError:
+            ok, value = False, "the process ended without a result"
+        proc.join()
+        if not ok:
+            from .errors import BuildFailed
+
+            raise BuildFailed(f"{fn.__name__.strip('_')} failed: {value}")
+        return value
+
+    return wait
+
+
+def _job(fn, args, conn) -> None:
+    _worker_start()
+    try:
+        conn.send((True, fn(_PAGES, *args)))
+    except Exception as e:  # reported by the parent
+        conn.send((False, f"{type(e).__name__}: {e}"))
+    conn.close()
