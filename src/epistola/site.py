@@ -149,7 +149,8 @@ def _render_all(pages: Pages, out: Path, todo: list[str], workers, progress) -> 
     global _PAGES
     _PAGES = pages
     room = pages.room
-    for prop in ("glossary", "life", "org_existence", "month_counts", "has", "lang", "asset_set"):
+    for prop in ("glossary", "life", "coords", "org_existence", "month_counts", "has", "lang",
+                 "asset_set"):  # fmt: skip
         getattr(room, prop)  # computed once here, inherited by the workers
     n = _workers(workers, len(todo))
     size = 50

@@ -117,3 +117,15 @@ def test_correspondence_links_are_derived_when_the_sources_give_none(sample_site
     html = page(site, "letters/L1931-08-16.html")
     # Vetrov -> Lazutin; the next letter between the two of them is Lazutin's of 19 August
     assert '<a href="../letters/L1931-08-19.html" rel="next-corresp">' in html
+
+
+def test_places_with_coordinates(sample_site):
+    site, _, path = sample_site
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT id, lat, lon FROM places WHERE lat IS NOT NULL").fetchall()
+    assert rows
+    index = page(site, "places/index.html")
+    for pid, lat, lon in rows:
+        entry = index.split(f'id="e-{pid}"', 1)[1].split("</dt>", 1)[0]
+        assert f"{lat:.4f}, {lon:.4f}" in entry
+        assert f"{lat:.5f}, {lon:.5f}" in page(site, f"places/{pid}.html")

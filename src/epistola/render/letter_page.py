@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from ..store.codec import letter_from_plain, to_plain
@@ -33,16 +34,19 @@ def letter_data(room: ReadingRoom, letter_id: str) -> dict:
     (by the store's codec, as ``Edition.letter`` does). The last few are kept: a letter's page,
     JSON and TEI are made one after the other and the markup is parsed once for all three."""
     key = (id(room), letter_id)
-    if key in _RECENT:
-        return _RECENT[key]
+    with _LOCK:  # the server renders from several threads
+        if key in _RECENT:
+            return _RECENT[key]
     data = _load_letter(room, letter_id)
-    _RECENT[key] = data
-    while len(_RECENT) > 4:
-        _RECENT.pop(next(iter(_RECENT)))
+    with _LOCK:
+        _RECENT[key] = data
+        while len(_RECENT) > 4:
+            _RECENT.pop(next(iter(_RECENT)))
     return data
 
 
 _RECENT: dict = {}
+_LOCK = threading.Lock()
 
 
 def _load_letter(room: ReadingRoom, letter_id: str) -> dict:

@@ -168,7 +168,16 @@ class Pages:
                 nums = sorted(
                     (room.letters[i]["number"] or 0, room.letters[i]["label"]) for i in related
                 )
-                parts.append((e["id"], e["name"], e["note"], room.life.get(e["id"]), nums))
+                parts.append(
+                    (
+                        e["id"],
+                        e["name"],
+                        e["note"],
+                        room.life.get(e["id"]),
+                        room.coords.get(e["id"]),
+                        nums,
+                    )
+                )
         if kind == "org":
             parts.append((room.org_relations, sorted(room.org_existence.items())))
         return room.digest(*parts)

@@ -99,6 +99,8 @@ def register_index_context(room: ReadingRoom, kind: str, path: str) -> dict:
                 item["life"] = room.life.get(e["id"], "")
             else:
                 item["count"] = len(related_letters(room, e["id"]))
+                if kind == "place" and e["id"] in room.coords:
+                    item["geo"] = "{:.4f}, {:.4f}".format(*room.coords[e["id"]])
             items.append(item)
         entries.append({"initial": c, "anchor": initial_key(c), "entries": items})
     return {

@@ -159,6 +159,15 @@ class ReadingRoom:
         return month_counts(self)
 
     @cached_property
+    def coords(self) -> dict[str, tuple[float, float]]:
+        """Place id -> (lat, lon) where the register gives coordinates."""
+        return {
+            i: (lat, lon)
+            for i, lat, lon in self.tuples("SELECT id, lat, lon FROM places")
+            if lat is not None and lon is not None
+        }
+
+    @cached_property
     def life(self) -> dict[str, str]:
         from .register_pages import life_dates
 
