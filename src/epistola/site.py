@@ -15,6 +15,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -195,7 +196,9 @@ def _start_analyses(pages: Pages, out: Path, old: dict):
         return {"digest": digest, "files": old["files"]}
     global _PAGES
     _PAGES = pages
-    if "fork" not in mp.get_all_start_methods():
+    # vl-convert's runtime is not fork-safe once loaded: a forked child of a process that has
+    # rendered a chart hangs on its first chart (seen when tests render charts before a build).
+    if "fork" not in mp.get_all_start_methods() or "vl_convert" in sys.modules:
         pages.analyses  # noqa: B018
         return {"digest": digest, "files": _analyses_inline(pages, out)}
     ctx = mp.get_context("fork")
@@ -215,12 +218,20 @@ def _analyses_inline(pages: Pages, out: Path) -> dict:
     return files
 
 
+ANALYSES_TIMEOUT = 900  # seconds; the full Schnitzler analyses take well under a minute
+
+
 def _finish_analyses(state, result: SiteResult) -> dict:
     if state is None:
         return {}
     if "proc" in state:
         try:
-            report = state["conn"].recv()
+            # a hung child must fail the build, not stall it
+            if state["conn"].poll(ANALYSES_TIMEOUT):
+                report = state["conn"].recv()
+            else:
+                state["proc"].kill()
+                report = {"error": f"no report after {ANALYSES_TIMEOUT} s"}
         except EOFError:
             report = {"error": "the analyses process ended without a report"}
         state["proc"].join()
