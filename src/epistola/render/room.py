@@ -49,7 +49,7 @@ class ReadingRoom:
             r["id"]: r
             for r in s.execute(
                 "SELECT id, kind, name, sort_name, note, from_letter FROM entries "
-                "ORDER BY kind, sort_name COLLATE NOCASE"
+                "ORDER BY kind, lower(sort_name), sort_name"
             )
         }
         self.aliases = dict(self.tuples("SELECT alias, entry_id FROM entry_aliases"))
@@ -189,7 +189,7 @@ class ReadingRoom:
         return {
             r["id"]: json.loads(r["data"])
             for r in self.store.execute(
-                "SELECT id, data FROM entries WHERE kind = 'term' ORDER BY sort_name COLLATE NOCASE"
+                "SELECT id, data FROM entries WHERE kind = 'term' ORDER BY lower(sort_name), sort_name"
             )
         }
 
