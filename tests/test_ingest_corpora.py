@@ -64,6 +64,19 @@ def test_schnitzler_every_referenced_person_resolved_incl_back(schnitzler_editio
     assert len(stored) > 2500  # the stale register has 1,972; the rest come from <back>
 
 
+def test_schnitzler_title_and_reading_text(schnitzler_edition):
+    target, _ = schnitzler_edition
+    with open_edition(target) as ed:
+        assert ed.info()["title"] == "Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren"
+        text = ed.text("L00001")
+    # letterhead segments and <space/> are word boundaries; notes and <c> splits are not
+    assert text.startswith(
+        "Frankfurter Zeitung und Handelsblatt. Redaction. Frankfurt a. M., 2. Aug. 1889 "
+    )
+    assert "so kunstvoll das psychologische Motiv" in text
+    assert "Die Erzählung entstand" not in text  # the commentary note
+
+
 def test_schnitzler_decimal_comma_coordinates(schnitzler_edition):
     target, _ = schnitzler_edition
     with open_edition(target) as ed:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class IngestResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    series: Counter = field(default_factory=Counter)  # series titles named by the letters
 
 
 def _workers(n: int | None) -> int:
@@ -95,8 +97,9 @@ def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
     diags = result.diagnostics
     per_file: dict[str, list] = {}
 
-    def on_file(path, file_diags, letters):
+    def on_file(path, file_diags, series):
         per_file[path] = file_diags
+        result.series.update(series)
         if progress:
             progress(len(per_file), len(files))
 
@@ -169,7 +172,11 @@ def _meta(writer, project: Project, result: IngestResult) -> None:
     from .model.edition import EditionMeta  # noqa: F401  (documented shape of "edition")
     from .store.codec import to_plain
 
-    writer.set_meta("edition", to_plain(project.meta))
+    meta = to_plain(project.meta)
+    if project.config_file is None and result.series:
+        # no epistola.toml: the series title most letters give (titleStmt/title[@level="s"])
+        meta["title"] = result.series.most_common(1)[0][0]
+    writer.set_meta("edition", meta)
     writer.set_meta("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     writer.set_meta("sources", [str(p) for p in project.paths])
     digest = hashlib.sha1()

@@ -51,7 +51,7 @@ STAGE_WIDTH = {"stage_entries": 10, "stage_names": 5, "stage_relations": 9, "sta
 
 def read_into_shard(items, shard: Path, report) -> None:
     """Read ``items`` ((index, path) pairs) into a new shard file; ``report(path, diagnostics,
-    letters)`` is called after each file. Rows are buffered and written in batches."""
+    series titles of its letters)`` is called after each file. Rows are buffered and written in batches."""
     conn = sqlite3.connect(shard)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
@@ -99,7 +99,7 @@ def read_into_shard(items, shard: Path, report) -> None:
             )
             st = os.stat(path)
             buffer["stage_sources"].append((index, path, doc.format, st.st_size, st.st_mtime))
-            report(path, diags, len(doc.letters))
+            report(path, diags, [x.series for x in doc.letters if x.series])
             if done % 64 == 0:
                 flush()
         flush()
@@ -111,7 +111,7 @@ def read_into_shard(items, shard: Path, report) -> None:
 
 def _worker(items, shard, q) -> None:
     try:
-        read_into_shard(items, shard, lambda p, d, n: q.put(("file", p, d, n)))
+        read_into_shard(items, shard, lambda p, d, s: q.put(("file", p, d, s)))
         q.put(("done", str(shard)))
     except BaseException:  # report, so the main process fails loudly instead of waiting
         q.put(("error", traceback.format_exc()))
@@ -119,7 +119,7 @@ def _worker(items, shard, q) -> None:
 
 def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> list[Path]:
     """Read ``files`` with ``workers`` processes into shards under ``workdir``; return them.
-    ``on_file(path, diagnostics, letters)`` runs in this process for every file read."""
+    ``on_file(path, diagnostics, series titles)`` runs in this process for every file read."""
     items = list(enumerate(files))
     if workers <= 1 or len(files) < 16:
         shard = workdir / "shard-0.sqlite"

@@ -114,6 +114,7 @@ class Letter:
     source_path: str = ""
     source_line: int | None = None
     title: str = ""
+    series: str | None = None  # the title of the edition the source belongs to
     kind: str = "letter"
     date: EditionDate | None = None
     order: int | None = None  # the source's @n for letters of the same date

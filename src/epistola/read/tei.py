@@ -160,6 +160,8 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
             "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}title"
         )
     letter = Letter(id=lid, source_path=path, source_line=root.sourceline, title=text_of(title_el))
+    series = header.find(f"{TEI}fileDesc/{TEI}titleStmt/{TEI}title[@level='s']")
+    letter.series = text_of(series) or None
     doc = SourceDocument(path=path, format="tei-letter", diagnostics=diags)
 
     for act in cd.iterfind("{http://www.tei-c.org/ns/1.0}correspAction"):

@@ -36,9 +36,36 @@ _TEXT = etree.XPath("string()")
 _HIDDEN = etree.XPath(
     ".//t:choice/t:expan | .//t:choice/t:corr | .//t:choice/t:orig", namespaces=NS
 )
+# elements that stand apart on the page: their end is a word boundary even with no space
+_BLOCKS = etree.XPath(
+    " | ".join(
+        f".//t:{b}"
+        for b in (
+            "p",
+            "ab",
+            "opener",
+            "closer",
+            "salute",
+            "dateline",
+            "signed",
+            "head",
+            "item",
+            "l",
+            "postscript",
+            "address",
+            "addrLine",
+            "div",
+            "cell",
+            "fw",
+        )
+    )
+    + " | .//t:seg[@type='letterhead' or @rend]",
+    namespaces=NS,
+)
 _ws = re.compile(r"\s+").sub
 NOTE = TEI + "note"
 LB = TEI + "lb"
+SPACE = TEI + "space"
 
 
 def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
@@ -103,9 +130,11 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
         for r in refs(a.get("ana")):
             if not r.startswith(("status-", "outcome-", "stance-")):
                 out["subjects"].append(r)
-    # the reading text: no notes, line breaks as spaces
-    for lb in el.iter(LB):
+    # the reading text: no notes; line breaks, spaces and block ends as word boundaries
+    for lb in el.iter(LB, SPACE):
         lb.tail = " " + (lb.tail or "")
+    for block in _BLOCKS(el):
+        block.tail = "\n" + (block.tail or "")
     etree.strip_elements(el, NOTE, with_tail=False)
     for hidden in _HIDDEN(el):
         parent = hidden.getparent()

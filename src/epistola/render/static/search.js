@@ -178,7 +178,7 @@
     results.textContent = "";
     var total = el("p", { class: "total" });
     total.appendChild(el("span", { id: "total" }, String(ids.length)));
-    total.appendChild(document.createTextNode(" letters"));
+    total.appendChild(document.createTextNode(ids.length === 1 ? " letter" : " letters"));
     results.appendChild(total);
     var ol = el("ol", { class: "hits" });
     var shown = 0;
