@@ -248,28 +248,36 @@ def read_lists(root, path: str, skip: set | None = None) -> tuple[list[Entry], l
     relations: list[tuple] = []
 
     def walk_entry(el, parent: Entry | None):
-        # nested entries (org in org, place in place) express structure; only direct children
+        # structure: entries nested in an entry, directly or in a list (org in org, place in
+        # place); nothing else inside an entry can hold entries, so it is not walked
         for child in el:
             tag = local(child.tag)
-            if tag in ENTRY_TAGS or tag in LIST_TAGS:
-                walk(el, parent)
+            if tag in ENTRY_TAGS:
+                visit(child, parent)
+            elif tag in LIST_TAGS:
+                for grandchild in child:
+                    if local(grandchild.tag) in ENTRY_TAGS:
+                        visit(grandchild, parent)
+
+    def visit(child, parent: Entry | None):
+        if skip is not None:
+            eid = child.get(XML_ID)
+            if eid in skip:
                 return
+            skip.add(eid)
+        e = parse_entry(child, path, parent)
+        if e is not None:
+            entries.append(e)
+        walk_entry(child, e if e is not None else parent)
 
     def walk(el, parent: Entry | None):
+        """Find the lists anywhere outside entries (teiHeader, body, div, back...)."""
         for child in el:
             tag = local(child.tag)
-            if tag in ENTRY_TAGS and (parent is not None or local(el.tag) in LIST_TAGS):
-                if skip is not None:
-                    eid = child.get(XML_ID)
-                    if eid in skip:
-                        continue
-                    skip.add(eid)
-                e = parse_entry(child, path, parent)
-                if e is not None:
-                    entries.append(e)
-                walk_entry(child, e if e is not None else parent)
+            if tag in ENTRY_TAGS and local(el.tag) in LIST_TAGS:
+                visit(child, None)
             elif tag in LIST_TAGS:
-                walk(child, parent if local(el.tag) in ENTRY_TAGS else None)
+                walk(child, None)
             elif tag == "listRelation":
                 for rel in child.iter("{*}relation"):
                     if (rel.get("name") or rel.get("type")) in (

@@ -37,31 +37,28 @@ _HIDDEN = etree.XPath(
     ".//t:choice/t:expan | .//t:choice/t:corr | .//t:choice/t:orig", namespaces=NS
 )
 # elements that stand apart on the page: their end is a word boundary even with no space
-_BLOCKS = etree.XPath(
-    " | ".join(
-        f".//t:{b}"
-        for b in (
-            "p",
-            "ab",
-            "opener",
-            "closer",
-            "salute",
-            "dateline",
-            "signed",
-            "head",
-            "item",
-            "l",
-            "postscript",
-            "address",
-            "addrLine",
-            "div",
-            "cell",
-            "fw",
-        )
+BLOCK_TAGS = tuple(
+    TEI + b
+    for b in (
+        "p",
+        "ab",
+        "opener",
+        "closer",
+        "salute",
+        "dateline",
+        "signed",
+        "head",
+        "item",
+        "l",
+        "postscript",
+        "address",
+        "addrLine",
+        "div",
+        "cell",
+        "seg",
     )
-    + " | .//t:seg[@type='letterhead' or @rend]",
-    namespaces=NS,
 )
+SEG = TEI + "seg"
 _ws = re.compile(r"\s+").sub
 NOTE = TEI + "note"
 LB = TEI + "lb"
@@ -133,8 +130,9 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
     # the reading text: no notes; line breaks, spaces and block ends as word boundaries
     for lb in el.iter(LB, SPACE):
         lb.tail = " " + (lb.tail or "")
-    for block in _BLOCKS(el):
-        block.tail = "\n" + (block.tail or "")
+    for block in el.iter(BLOCK_TAGS):  # (lxml's iter with tags runs in C)
+        if block.tag != SEG or block.get("type") == "letterhead" or block.get("rend"):
+            block.tail = "\n" + (block.tail or "")
     etree.strip_elements(el, NOTE, with_tail=False)
     for hidden in _HIDDEN(el):
         parent = hidden.getparent()
