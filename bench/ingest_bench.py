@@ -68,7 +68,9 @@ def main() -> None:
     print(f"ratio ingest / bare parse:  {wall / bare:6.2f}x   (goal 1.5x)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: main {peak:.0f} MB, largest reader process {kids:.0f} MB")
+    print(
+        f"peak memory: main {peak:.0f} MB, largest child process (readers, index workers) {kids:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
