@@ -26,11 +26,16 @@ class Store(ABC):
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         """Run one statement for many parameter rows."""
 
-    @abstractmethod
-    def commit(self) -> None: ...
+    # Backends keep one connection per thread in ``self._local.conn`` (the web server reads from
+    # a pool of threads) behind a ``conn`` property; these work for any DB-API connection.
+    def commit(self) -> None:
+        self.conn.commit()
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     def insert(self, table: str, rows: list[Sequence]) -> None:
         if rows:

@@ -186,15 +186,6 @@ class PostgresStore(Store):
         with self.conn.cursor() as cur:
             cur.executemany(to_pyformat(sql), list(rows))
 
-    def commit(self) -> None:
-        self.conn.commit()
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
 
 class PostgresWriter(PostgresStore):
     """Builds a new edition in ``<schema>_build_<pid>`` and swaps it in on ``finish``."""

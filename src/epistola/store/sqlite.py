@@ -73,15 +73,6 @@ class SQLiteStore(Store):
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         self.conn.executemany(sql, rows)
 
-    def commit(self) -> None:
-        self.conn.commit()
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
 
 class SQLiteWriter(SQLiteStore):
     """Writes a new edition to ``<target>.tmp-<pid>`` and swaps it in on ``finish``."""
