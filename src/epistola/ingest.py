@@ -169,7 +169,6 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
 
 
 def _meta(writer, project: Project, result: IngestResult) -> None:
-    from .model.edition import EditionMeta  # noqa: F401  (documented shape of "edition")
     from .store.codec import to_plain
 
     meta = to_plain(project.meta)
