@@ -17,6 +17,12 @@ KNOWN = ["L00001", "L00250", "L00777", "L01035", "L01500", "L02000", "L02516", "
          "L03650", "L04100"]  # fmt: skip
 
 
+# where TEI itself puts a word boundary: an explicit space, a line break (unless break="no"),
+# and the end of every block (paragraph, opener, closer, letterhead segment...)
+BOUNDARIES = {"space", "lb", "p", "ab", "opener", "closer", "salute", "dateline", "signed", "head",
+              "item", "l", "postscript", "address", "addrLine", "div", "cell"}  # fmt: skip
+
+
 def _phrase_from_tei(path: str) -> str:
     """Seven words (of four letters or more) from the middle of the letter's body, with lxml."""
     root = etree.parse(path).getroot()
@@ -25,6 +31,11 @@ def _phrase_from_tei(path: str) -> str:
         note.text = ""
         for child in list(note):
             note.remove(child)
+    for el in body.iter():
+        name = etree.QName(el).localname
+        boundary = name in BOUNDARIES and el.get("break") != "no"
+        if boundary or (name == "seg" and (el.get("type") == "letterhead" or el.get("rend"))):
+            el.tail = " " + (el.tail or "")
     words = re.findall(r"[^\W\d_]{4,}", "".join(body.itertext()))
     mid = max(0, len(words) // 2 - 3)
     return " ".join(words[mid : mid + 7])

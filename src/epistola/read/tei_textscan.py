@@ -129,7 +129,8 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
                 out["subjects"].append(r)
     # the reading text: no notes; line breaks, spaces and block ends as word boundaries
     for lb in el.iter(LB, SPACE):
-        lb.tail = " " + (lb.tail or "")
+        if lb.get("break") != "no":  # <lb break="no"/> continues a word on the next line
+            lb.tail = " " + (lb.tail or "")
     for block in el.iter(BLOCK_TAGS):  # (lxml's iter with tags runs in C)
         if block.tag != SEG or block.get("type") == "letterhead" or block.get("rend"):
             block.tail = "\n" + (block.tail or "")
