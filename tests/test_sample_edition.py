@@ -18,6 +18,7 @@ def test_counts(sample_edition):
     assert (c["letters"], c["dated_letters"]) == (47, 46)
     assert (c["persons"], c["places"], c["organisations"], c["works"]) == (14, 10, 15, 6)
     assert (c["glossary"], c["front_matter"], c["photographs"]) == (17, 5, 4)
+    assert c["subjects"] == 8  # registers/subjects.xml: 8 subjects besides the coding categories
     assert c["matters"] == 68  # 63 coded in the TEI, 5 in coding/matters.csv
     assert c["years"] == [1931, 1932, 1933]
     problems = [

@@ -56,7 +56,11 @@ class Edition:
             "events": kinds.get("event", 0),
             "notes": s.scalar("SELECT COUNT(*) FROM notes"),
             "glossary": kinds.get("term", 0),
-            "subjects": kinds.get("subject", 0),
+            # the subject scheme, not the coding vocabularies (status, outcome, stance)
+            "subjects": s.scalar(
+                "SELECT COUNT(*) FROM subjects WHERE scheme IS NULL "
+                "OR scheme NOT IN ('status', 'outcome', 'stance')"
+            ),
             "matters": s.scalar("SELECT COUNT(*) FROM matters"),
             "front_matter": s.scalar("SELECT COUNT(*) FROM front"),
             "photographs": s.scalar("SELECT COUNT(*) FROM photographs"),
