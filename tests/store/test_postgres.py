@@ -312,7 +312,27 @@ def test_search_on_postgresql_is_a_typed_error_until_it_has_an_index(pg_url):
     with open_edition(url) as ed:
         with pytest.raises(EpistolaError) as e:
             search(ed, "Boris")
-    assert "no search index" in str(e.value)
+    assert "not available for PostgreSQL editions" in str(e.value)
+    assert "edition.sqlite" in e.value.hint  # the hint says how to get search
+
+
+def test_reading_room_serves_a_postgresql_edition(pg_url):
+    """`epistola serve postgresql://...`: the same pages and API as for the SQLite file."""
+    from starlette.testclient import TestClient
+
+    from epistola.web import create_app
+
+    url = pg_url("room")
+    ingest(load_project(need(SAMPLE)), url, workers=1)
+    with TestClient(create_app(url)) as client:
+        home = client.get("/")
+        letter = client.get("/letters/L1931-06-14.html")
+        orgs = client.get("/orgs/index.html")
+        api = client.get("/api/letters/L1931-06-14")
+    assert home.status_code == letter.status_code == orgs.status_code == api.status_code == 200
+    assert "Letters of a Summer Government" in home.text
+    assert "1931 No. 1" in letter.text
+    assert api.json()["id"] == "L1931-06-14"
 
 
 def test_reader_reconnects_after_its_connection_is_lost(pg_url, pg_server):

@@ -124,13 +124,7 @@ class ReadingRoom:
                 self.links[a].setdefault("next-corresp", b)
 
     def tuples(self, sql: str, params=()) -> list[tuple]:
-        """Rows as plain tuples: on SQLite straight from a cursor, much cheaper than dicts."""
-        conn = getattr(self.store, "conn", None)
-        if conn is None:
-            return [tuple(r.values()) for r in self.store.execute(sql, params)]
-        cur = conn.cursor()
-        cur.row_factory = None
-        return cur.execute(sql, params).fetchall()
+        return self.store.tuples(sql, params)
 
     # -- lookups -----------------------------------------------------------------------------
     def resolve(self, ref: str | None) -> str | None:

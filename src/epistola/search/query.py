@@ -287,6 +287,12 @@ def search(
     store = getattr(store, "store", store)
     meta = store.get_meta("search")
     if not meta:
+        if getattr(store, "dialect", "") != "sqlite":
+            raise EditionFormatError(
+                "full-text search is not available for PostgreSQL editions yet",
+                "Search the same sources as a SQLite edition: epistola ingest SOURCE --out "
+                "edition.sqlite, then epistola search/serve edition.sqlite.",
+            )
         raise EditionFormatError("this edition has no search index")
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}", "Sort by 'relevance' or 'date'.")

@@ -22,6 +22,10 @@ class Store(ABC):
     def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
         """Run one statement; return its rows as dicts (empty for writes)."""
 
+    def tuples(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        """Rows as plain tuples, in column order (cheaper than dicts where a backend can)."""
+        return [tuple(r.values()) for r in self.execute(sql, params)]
+
     @abstractmethod
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         """Run one statement for many parameter rows."""

@@ -70,6 +70,11 @@ class SQLiteStore(Store):
             return []
         return [dict(r) for r in cur.fetchall()]
 
+    def tuples(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        cur = self.conn.cursor()
+        cur.row_factory = None  # straight from the cursor: no dict per row
+        return cur.execute(sql, params).fetchall()
+
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         self.conn.executemany(sql, rows)
 
