@@ -244,46 +244,46 @@ def _finish_analyses(state, result: SiteResult) -> dict:
     return state
 
 
+def _put(
+    out: Path, rel: str, data: bytes | None, old_files: dict, present: set, files: dict
+) -> int:
+    """Record ``rel``'s digest in ``files`` and write it if it changed or is missing; 1 if
+    written. ``data`` None means "unchanged, not rebuilt": the file already written is kept."""
+    if data is None:
+        if rel in old_files:
+            files[rel] = old_files[rel]
+        return 0
+    d = hashlib.sha1(data).hexdigest()
+    files[rel] = d
+    if old_files.get(rel) != d or rel not in present:
+        _write(out / rel, data)
+        return 1
+    return 0
+
+
 def _write_files(
     pages: Pages, out: Path, old_files: dict, result: SiteResult, present: set
 ) -> dict:
-    """Static files, bundled images and the search index; each written only when it changed."""
+    """Static files and bundled images; each written only when it changed."""
     files: dict[str, str] = {}
-
-    def put(rel: str, data: bytes | None) -> None:
-        if data is None:  # unchanged search shard
-            if rel in old_files:
-                files[rel] = old_files[rel]
-            return
-        d = hashlib.sha1(data).hexdigest()
-        files[rel] = d
-        if old_files.get(rel) != d or rel not in present:
-            _write(out / rel, data)
-            result.files_written += 1
-
     for rel, src in static_files(pages.room.project_root).items():
-        put(f"static/{rel}", src.read_bytes())
+        result.files_written += _put(
+            out, f"static/{rel}", src.read_bytes(), old_files, present, files
+        )
     for path in pages.room.asset_paths:
-        put(path, pages.asset(path))
+        result.files_written += _put(out, path, pages.asset(path), old_files, present, files)
     return files
 
 
 def _search_files(pages: Pages, out: Path, old_files: dict, present: set) -> tuple[dict, int]:
     """Write the search index files that changed; (relative path -> digest, files written)."""
     previous = {k: v for k, v in old_files.items() if k in present}
-    files, written = {}, 0
+    files: dict[str, str] = {}
+    written = 0
     for rel, data in build_search_files(
         pages.room, out / ".epistola", previous if old_files else None
     ).items():
-        if data is None:  # unchanged shard: keep the file already written
-            if rel in old_files:
-                files[rel] = old_files[rel]
-            continue
-        d = hashlib.sha1(data).hexdigest()
-        files[rel] = d
-        if old_files.get(rel) != d or rel not in present:
-            _write(out / rel, data)
-            written += 1
+        written += _put(out, rel, data, old_files, present, files)
     return files, written
 
 
