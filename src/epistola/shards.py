@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .read import document, read_file
+from .read import ReadState, read_file
 from .store.codec import TABLE_COLUMNS, entry_row, letter_rows
 from .store.sqlite import schema_sql
 
@@ -56,7 +56,7 @@ def read_into_shard(items, shard: Path, report) -> None:
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(schema_sql() + STAGING)
-    document.SEEN_BACK_ENTRIES = set()
+    state = ReadState()  # this process's memory from file to file
     own_letters: dict[str, str] = {}
     buffer: dict[str, list] = defaultdict(list)
 
@@ -69,7 +69,7 @@ def read_into_shard(items, shard: Path, report) -> None:
 
     try:
         for done, (index, path) in enumerate(items, 1):
-            doc = read_file(path)
+            doc = read_file(path, state)
             diags = list(doc.diagnostics)
             for letter in doc.letters:
                 if letter.id in own_letters:
@@ -105,7 +105,6 @@ def read_into_shard(items, shard: Path, report) -> None:
         flush()
         conn.commit()
     finally:
-        document.SEEN_BACK_ENTRIES = None
         conn.close()
 
 

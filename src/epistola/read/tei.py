@@ -15,7 +15,7 @@ from ..model import (
     Matter,
     make_date,
 )
-from .document import SourceDocument, reader
+from .document import ReadState, SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
 from .tei_textscan import move_back_notes, versions_of
 from .xml import TEI, XML_ID, local, refs, text_of
@@ -137,7 +137,9 @@ def _kind(header) -> str:
 
 
 @reader("tei-letter")
-def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
+def read_letter(
+    root, path: str, diags: Diagnostics, state: ReadState | None = None
+) -> SourceDocument | None:
     header = root.find(TEI + "teiHeader")
     if header is None:
         header = root.find("teiHeader")
@@ -245,9 +247,8 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
     _read_text(root, letter, doc)
     back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
     if back is not None:
-        from . import document
-
-        entries, relations = read_lists(back, path, document.SEEN_BACK_ENTRIES)
+        seen = state.seen_back_entries if state is not None else None
+        entries, relations = read_lists(back, path, seen)
         for e in entries:
             e.from_letter = True
         doc.entries.extend(entries)
