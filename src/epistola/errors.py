@@ -41,4 +41,4 @@ class BuildFailed(EpistolaError):
 
 
 class UnknownAnalysis(EpistolaError):
-    hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."
+    hint = "'epistola stats EDITION --help' and docs/analyses.md list the analyses."

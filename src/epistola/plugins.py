@@ -17,8 +17,8 @@ The extension points (one signature each):
   ``fn(facts, **options) -> dict``) answers one research question (``register_analysis``).
 - ``outputs``: ``fn(project, edition_file: Path, dest: Path, report) -> None`` is one thing
   ``epistola build`` writes (``@output`` in :mod:`epistola.build`).
-- ``pages``: a :class:`~epistola.render.pages.PageKind` (URL pattern, keys, render) is one kind of
-  reading-room page (``@page`` in :mod:`epistola.render.pages`).
+- ``pages``: a :class:`~epistola.render.page_kinds.PageKind` (URL pattern, keys, render) is one kind of
+  reading-room page (``register_page`` in :mod:`epistola.render.page_kinds`).
 """
 
 from __future__ import annotations
@@ -123,4 +123,19 @@ EXPORTERS = Registry(
     "exporters",
     "fn(edition, out: Path) -> list[Path]: write the edition in one open-data format",
     builtins=("epistola.export.cmif", "epistola.export.tables"),
+)
+ANALYSES = Registry(
+    "analyses",
+    "Analysis(name, title, question, views: {view: fn(facts, **options) -> dict}, default)",
+    builtins=("epistola.analyse",),
+)
+OUTPUTS = Registry(
+    "outputs",
+    "fn(project, edition_file: Path, dest: Path, report) -> None: one thing `build` writes",
+    builtins=("epistola.build",),
+)
+PAGES = Registry(
+    "pages",
+    "PageKind(name, paths, match, inputs, render): one kind of reading-room page",
+    builtins=("epistola.render.page_kinds",),
 )
