@@ -99,13 +99,6 @@ class SQLiteWriter(SQLiteStore):
         c.executescript(schema_sql())
         self.set_meta("schema_version", SCHEMA_VERSION)
 
-    def absorb_shards(self, shards, diags) -> int:
-        """Merge the readers' shard files into this edition (see ``epistola.shards``)."""
-        from ..shards import merge_shards
-
-        self.conn.commit()  # ATTACH is not allowed inside a transaction
-        return merge_shards(self.conn, shards, diags)
-
     def finish(self) -> Path:
         """Commit, fsync and atomically replace the target edition."""
         self.conn.commit()

@@ -12,14 +12,15 @@ import multiprocessing as mp
 import os
 import queue
 import sqlite3
+import tempfile
 import traceback
 from collections import defaultdict
 from pathlib import Path
 
-from .diagnostics import Diagnostic
-from .read import ReadState, read_file
-from .store.codec import TABLE_COLUMNS, entry_row, letter_rows
-from .store.sqlite import schema_sql
+from ..diagnostics import Diagnostic
+from ..read import ReadState, read_file
+from ..store.codec import TABLE_COLUMNS, entry_row, letter_rows
+from ..store.sqlite import schema_sql
 
 LETTER_TABLES = (
     "letters",
@@ -158,6 +159,28 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
                 p.terminate()
             p.join()
     return shards
+
+
+def absorb_shards(writer, shards: list[Path], diags) -> int:
+    """Merge reader shards into the edition ``writer``; returns the letters merged.
+
+    A SQLite edition merges them in its own file (``ATTACH``, ``INSERT ... SELECT`` in C);
+    any other store gets them merged in a private SQLite file first, then bulk-loaded table by
+    table with ``writer.insert`` (COPY on PostgreSQL).
+    """
+    if writer.dialect == "sqlite":
+        writer.commit()  # ATTACH is not allowed inside a transaction
+        return merge_shards(writer.conn, shards, diags)
+    with tempfile.TemporaryDirectory(prefix="epistola-merge-") as tmp:
+        conn = sqlite3.connect(Path(tmp) / "merge.sqlite")
+        conn.executescript(schema_sql())
+        count = merge_shards(conn, shards, diags)
+        for table in (*LETTER_TABLES, "sources", "entries", "entry_names", "org_relations_pending"):
+            cur = conn.execute(f"SELECT * FROM {table}")
+            while rows := cur.fetchmany(5000):
+                writer.insert(table, rows)
+        conn.close()
+    return count
 
 
 def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:

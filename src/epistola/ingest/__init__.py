@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Project, project_from_sources
-from .diagnostics import Diagnostics
-from .read import discover
-from .resolve import resolve
-from .shards import read_parallel
-from .store import create_writer
-from .store.codec import dumps, norm_ref
+from ..config import Project, project_from_sources
+from ..diagnostics import Diagnostics
+from ..read import discover
+from ..resolve import resolve
+from ..store import create_writer
+from ..store.codec import dumps, norm_ref
+from .shards import absorb_shards, read_parallel
 
 
 @dataclass
@@ -71,7 +71,7 @@ def ingest(
         resolve(writer, diags, project)
         t2 = time.perf_counter()
         if index:
-            from .search.index import build_index
+            from ..search.index import build_index
 
             build_index(writer, project.meta.languages)
         t3 = time.perf_counter()
@@ -108,7 +108,7 @@ def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
-        result.letters = writer.absorb_shards(shards, diags)
+        result.letters = absorb_shards(writer, shards, diags)
 
 
 def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
@@ -169,7 +169,7 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
 
 
 def _meta(writer, project: Project, result: IngestResult) -> None:
-    from .store.codec import to_plain
+    from ..store.codec import to_plain
 
     meta = to_plain(project.meta)
     if project.config_file is None and result.series:
