@@ -10,7 +10,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 
-from .codec import TABLE_COLUMNS
+from .tables import TABLE_COLUMNS
 
 SCHEMA_VERSION = 1
 

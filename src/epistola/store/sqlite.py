@@ -10,15 +10,16 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 
 from ..errors import EditionFormatError, EditionNotFound
 from .base import SCHEMA_VERSION, Store
+from .tables import schema
 
 
 def schema_sql() -> str:
-    return resources.files("epistola.store").joinpath("schema.sql").read_text(encoding="utf-8")
+    """The SQLite DDL of an edition (derived from store/tables.py)."""
+    return schema("sqlite")
 
 
 class SQLiteStore(Store):
