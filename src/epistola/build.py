@@ -60,6 +60,13 @@ def export_data(project, edition_file, dest, report) -> None:
         run_export(ed, "cmif", dest / "data" / "cmif.xml")
         run_export(ed, "csv", dest / "data" / "csv")
         run_export(ed, "json", dest / "data" / "edition.json")
+        # the formats harvesters read: BEACON (GND), IIIF manifests, notes as Web Annotations,
+        # and an OAI-PMH static repository
+        run_export(ed, "beacon", dest / "data" / "beacon-gnd.txt")
+        if ed.meta.base_url.startswith(("http://", "https://")):  # IIIF ids must be absolute
+            run_export(ed, "iiif", dest / "data" / "iiif")
+        run_export(ed, "webannotation", dest / "data" / "notes.jsonld")
+        run_export(ed, "oai", dest / "data" / "oai-static.xml")
 
 
 @output("book")

@@ -346,10 +346,12 @@ def main() -> None:  # pragma: no cover
 @app.command()
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv or json"),
-    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv)"),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", help="cmif, csv, json, beacon, iiif, webannotation or oai"
+    ),
+    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, iiif)"),
 ):
-    """Write the edition as open data: CMIF for correspSearch, CSV tables, or JSON."""
+    """Write the edition as open data: CMIF, CSV, JSON, BEACON, IIIF, Web Annotations, OAI-PMH."""
     from .edition import open_edition
     from .export import export as run_export
 
@@ -424,3 +426,33 @@ def serve(
         fail(e)
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="the earlier edition (.sqlite file or postgresql:// URL)"),
+    new: str = typer.Argument(..., help="the later edition"),
+    as_json: bool = typer.Option(False, "--json", help="the changes as JSON"),
+):
+    """What changed between two editions: letters, register entries and front matter added,
+    removed or changed."""
+    from .edition import open_edition
+    from .versions import diff as diff_editions
+
+    try:
+        with open_edition(old) as a, open_edition(new) as b:
+            changes = diff_editions(a, b)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        out.print_json(json.dumps(changes.to_dict(), ensure_ascii=False))
+        return
+    if not changes:
+        out.print("no changes")
+        return
+    for what in ("added", "removed", "changed"):
+        for kind, ids in getattr(changes, what).items():
+            if ids:
+                out.print(
+                    f"{kind} {what} ({len(ids)}): {', '.join(ids)}", highlight=False, markup=False
+                )

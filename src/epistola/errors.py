@@ -42,3 +42,7 @@ class BuildFailed(EpistolaError):
 
 class UnknownAnalysis(EpistolaError):
     hint = "'epistola stats EDITION --help' and docs/analyses.md list the analyses."
+
+
+class MissingBaseUrl(EpistolaError):
+    hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'

@@ -122,7 +122,7 @@ READERS = Registry(
 EXPORTERS = Registry(
     "exporters",
     "fn(edition, out: Path) -> list[Path]: write the edition in one open-data format",
-    builtins=("epistola.export.cmif", "epistola.export.tables"),
+    builtins=("epistola.export",),
 )
 ANALYSES = Registry(
     "analyses",

@@ -40,11 +40,14 @@ def register_page(kind: PageKind) -> PageKind:
 PAGES.adapt = lambda name, obj: obj  # an entry point names a PageKind
 
 
-def _fixed(name: str, path: str, template: str, context, when: str | None = None) -> PageKind:
-    """A single page at ``path`` (shown only when the edition ``has[when]``)."""
+def _fixed(name: str, path: str, template: str, context, when=None) -> PageKind:
+    """A single page at ``path``; ``when``: shown only when the edition ``has[when]`` (a str)
+    or when ``when(pages)`` is true."""
 
     def shown(pages) -> bool:
-        return when is None or pages.room.has[when]
+        if when is None:
+            return True
+        return when(pages) if callable(when) else pages.room.has[when]
 
     return register_page(
         PageKind(
@@ -182,6 +185,13 @@ _fixed(
     "photographs.html",
     lambda p: register_pages.photographs_context(p.room),
     when="photographs",
+)
+_fixed(
+    "changes",
+    "changes.html",
+    "changes.html",
+    lambda p: edition_pages.changes_context(p.room, p.history),
+    when=lambda pages: bool(pages.history),
 )
 
 

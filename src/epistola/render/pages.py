@@ -20,7 +20,7 @@ from pathlib import Path
 from ..edition import Edition
 from ..errors import UnknownEntry
 from ..plugins import PAGES
-from . import page_kinds, register_pages, urls  # noqa: F401  (page_kinds registers the kinds)
+from . import letter_page, page_kinds, register_pages, urls  # noqa: F401  (page_kinds registers)
 from .room import ReadingRoom
 from .templating import make_environment, templates_digest
 
@@ -75,6 +75,11 @@ class Pages:
         h.update(self.global_digest.encode())
         return h.hexdigest()
 
+    @cached_property
+    def history(self) -> list[dict]:
+        """The edition's versions, newest first (versions.py); empty for older editions."""
+        return list(reversed(self.room.store.get_meta("history") or []))
+
     # -- what a page depends on ---------------------------------------------------------------
     @cached_property
     def global_digest(self) -> str:
@@ -87,6 +92,7 @@ class Pages:
             self.served,
             hashlib.sha1(json.dumps(room.glossary, sort_keys=True).encode()).hexdigest(),
             room.asset_paths,
+            bool(self.history),
         )
 
     @cached_property
@@ -125,6 +131,7 @@ class Pages:
                     room.entries.get(a["entry_id"] or "", {}).get("name")
                     for a in room.agents.get(lid, ())
                 ],
+                letter_page.letter_version(room, lid),  # its citation names the version
             )
         return out
 
@@ -199,6 +206,7 @@ class Pages:
             "lang": room.lang,
             "edition": room.meta,
             "has": room.has,
+            "has_changes": bool(self.history),
             "served": self.served,
         }
 
