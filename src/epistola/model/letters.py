@@ -106,6 +106,7 @@ class Matter:
     answers: str | None = None  # the matter id this one answers
     summary: str = ""
     quantities: list[Quantity] = field(default_factory=list)
+    line: int | None = None  # where the source has it
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from ..model import (
     Matter,
     make_date,
 )
+from ..model.refs import code, subject_codes
 from .document import SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
 from .tei_textscan import move_back_notes, versions_of
@@ -339,14 +340,10 @@ def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
 
 def _matter(el, letter: Letter) -> Matter:
     mid = el.get(XML_ID) or f"{letter.id}-m{len(letter.matters) + 1}"
-    m = Matter(id=mid, letter_id=letter.id, summary=text_of(el)[:300])
-    for r in refs(el.get("ana")):
-        if r.startswith("status-"):
-            m.status = r[7:]
-        elif r.startswith("outcome-"):
-            m.outcome = r[8:]
-        elif not r.startswith("stance-") and m.subject is None:
-            m.subject = r
+    m = Matter(id=mid, letter_id=letter.id, summary=text_of(el)[:300], line=el.sourceline)
+    ana = refs(el.get("ana"))
+    m.status, m.outcome = code(ana, "status"), code(ana, "outcome")
+    m.subject = next(iter(subject_codes(ana)), None)
     raised = refs(el.get("resp"))
     m.raised_by = raised[0] if raised else next((a.ref for a in letter.senders if a.ref), None)
     m.addressed_to = next((a.ref for a in letter.addressees if a.ref), None)

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition
-from ..store.codec import norm_ref
+from ..model.refs import resolve_ref
 from . import urls
 
 SUMMARY_COLUMNS = (
@@ -131,10 +131,7 @@ class ReadingRoom:
         """A reference (id, #id or authority URI) -> the register entry id, or None."""
         if not ref:
             return None
-        ref = ref.lstrip("#")
-        if ref in self.entries:
-            return ref
-        found = self.aliases.get(norm_ref(ref)) or self.aliases.get(ref)
+        found = resolve_ref(ref, self.aliases)
         return found if found in self.entries else None
 
     def entry_data(self, entry_id: str) -> dict:
