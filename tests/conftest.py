@@ -50,3 +50,24 @@ def sample_edition(tmp_path_factory):
     target = tmp_path_factory.mktemp("sample") / "sample.sqlite"
     result = ingest(load_project(SAMPLE), target)
     return target, result
+
+
+@pytest.fixture(scope="session")
+def realworld_edition(tmp_path_factory):
+    """tests/fixtures/realworld (TEI as real projects write it) ingested once per session."""
+    from epistola import ingest
+
+    target = tmp_path_factory.mktemp("realworld") / "realworld.sqlite"
+    result = ingest([FIXTURES / "realworld"], target)
+    return target, result
+
+
+@pytest.fixture(scope="session")
+def auden_edition(tmp_path_factory):
+    """The Auden–Musulin papers (45 letters) ingested once per session."""
+    from epistola import ingest
+
+    src = need(AUDEN)
+    target = tmp_path_factory.mktemp("auden") / "amp.sqlite"
+    result = ingest([src], target)
+    return target, result

@@ -18,9 +18,9 @@ from functools import cached_property
 from .diagnostics import Diagnostic
 from .errors import UnknownEntry
 from .model import EditionMeta, Letter
+from .model.refs import ref_key
 from .model.registers import Entry
 from .store import Store, open_store
-from .model.refs import ref_key
 from .store.codec import entry_from_plain, letter_from_plain
 
 LETTER_COLUMNS = (

@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from .diagnostics import Diagnostics
-from .store.base import Store
 from .model.refs import ref_key
+from .store.base import Store
 
 
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:

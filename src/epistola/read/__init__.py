@@ -59,8 +59,9 @@ def read_file(path: str) -> SourceDocument:
     except OSError as e:
         diags.error(path, None, "unreadable", f"cannot read file: {e.strerror}")
         return SourceDocument(path=path, format="unreadable", diagnostics=diags)
+    recovered: list = []
     try:
-        root = parse_bytes(data)
+        root = parse_bytes(data, recovered)
     except etree.XMLSyntaxError as e:
         line = getattr(e, "lineno", None) or (
             e.position[0] if getattr(e, "position", None) else None
@@ -73,6 +74,8 @@ def read_file(path: str) -> SourceDocument:
             f"not well-formed XML, file skipped: {msg}; fix the markup and build again",
         )
         return SourceDocument(path=path, format="malformed", diagnostics=diags)
+    for line, code, msg in recovered:
+        diags.warning(path, line, code, msg)
     for name, fn in READERS:
         try:
             doc = fn(root, path, diags)

@@ -259,7 +259,8 @@ def build_text(letter) -> None:
     conv = TextConverter()
     for v in letter.versions:
         if v.tei and not v.blocks:
-            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8")))
+            # recovered at ingest already (and reported then): undeclared prefixes, numeric ids
+            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8"), recovered=[]))
     letter.notes = conv.notes
     for n in letter.notes:
         n.text = plain_text(n.content, skip=())
