@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..model.registers import life_span
 from . import urls
 from .room import ReadingRoom
 
@@ -281,9 +282,9 @@ def photographs_context(room: ReadingRoom) -> dict:
 def life_dates(room: ReadingRoom) -> dict[str, str]:
     out = {}
     for r in room.store.execute("SELECT id, birth, death FROM persons"):
-        b, d = r["birth"], r["death"]
-        if b or d:
-            out[r["id"]] = f"{(b or '?')[:4]}–{(d or '?')[:4]}"
+        life = life_span(r["birth"], r["death"])
+        if life:
+            out[r["id"]] = life
     return out
 
 

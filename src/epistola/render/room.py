@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition
+from ..model.letters import letter_label
 from ..model.refs import resolve_ref
 from . import urls
 
@@ -38,11 +39,7 @@ class ReadingRoom:
         self.project_root = Path(root) if root else None
         self.letters: dict[str, dict] = {}
         for r in s.execute(f"SELECT {SUMMARY_COLUMNS} FROM letters ORDER BY number"):
-            r["label"] = (
-                f"{r['year']} No. {r['number_in_year']}"
-                if r["year"] is not None and r["number_in_year"] is not None
-                else r["id"]
-            )
+            r["label"] = letter_label(r["id"], r["year"], r["number_in_year"])
             self.letters[r["id"]] = r
         self.order = list(self.letters)
         self.entries: dict[str, dict] = {
