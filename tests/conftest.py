@@ -71,3 +71,20 @@ def auden_edition(tmp_path_factory):
     target = tmp_path_factory.mktemp("auden") / "amp.sqlite"
     result = ingest([src], target)
     return target, result
+
+
+@pytest.fixture(scope="session")
+def schnitzler_tei() -> dict[str, dict]:
+    """Every Schnitzler letter's id, sent-date bounds, parties, persons referred to, next letter
+    and kind, read with lxml once per session (tests/tei_facts.py)."""
+    from .tei_facts import read_letters
+
+    return read_letters(need(SCHNITZLER) / "editions", "L*.xml", keep_tree=False)
+
+
+@pytest.fixture(scope="session")
+def sample_tei() -> dict[str, dict]:
+    """Every sample letter with its parsed tree (key "root")."""
+    from .tei_facts import read_letters
+
+    return read_letters(SAMPLE / "letters", "**/*.xml", keep_tree=True)
