@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from ..model.refs import ref_key, resolve_ref
+from ..model.refs import resolve_ref
 
 
 def result(
@@ -151,7 +151,7 @@ class Facts:
         """A register reference as written in coding (``#id``, id or URI) -> entry id."""
         if not ref:
             return None
-        return resolve_ref(ref, self.aliases) or ref_key(ref)
+        return resolve_ref(ref, self.aliases) or ref.strip().lstrip("#")  # unknown: as written
 
     @cached_property
     def parties(self) -> dict[str, dict[str, list]]:
