@@ -54,8 +54,8 @@ def test_info_is_identical(both):
     assert info["letters"] > 0
     if name == "auden":
         assert info["letters"] == 45  # SOURCE.md: 73 documents, 45 of them letters
-    if name == "broken":  # the good, the bad-dated and the undated letter (tests/fixtures)
-        assert info["letters"] == 3 and {d["code"] for d in info["diagnostics"]} >= {
+    if name == "broken":  # the good, the bad-dated, the undated one and the same-id copy
+        assert info["letters"] == 4 and {d["code"] for d in info["diagnostics"]} >= {
             "xml-syntax",
             "duplicate-id",
             "unknown-ref",
