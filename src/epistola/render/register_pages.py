@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from ..model.registers import life_span
 from . import urls
+from .linked_data import entry_jsonld
 from .room import ReadingRoom
 
 TITLES = {
@@ -162,6 +163,7 @@ def entry_context(room: ReadingRoom, kind: str, eid: str) -> dict:
 
     return {
         "title": e["name"],
+        "jsonld": entry_jsonld(room, kind, eid, data),
         "kind": kind,
         "entry": e,
         "data": data,
