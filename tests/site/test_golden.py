@@ -6,8 +6,8 @@ Regenerate after an intended change, then read the diff before committing it:
     EPISTOLA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/site/test_golden.py
 
 Normalised: one element a line, indented; whitespace folded; the contents of inline SVG
-charts and of scripts left out (they have tests of their own), and cache-busting hashes
-(``?v=...``) blanked.
+charts and of scripts left out (they have tests of their own), cache-busting hashes
+(``?v=...``) and the day of the build in citations blanked.
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ _BLANK = r"\1…"
 _VOID = {"meta", "link", "br", "hr", "img", "input", "wbr", "source", "col", "area"}
 
 
+_BUILT = re.compile(r"(version \d+) \(\d{4}-\d{2}-\d{2}\)")  # the day of the build
+
+
 def _text(s: str | None) -> str:
-    return " ".join((s or "").split())
+    return _BUILT.sub(r"\1 (…)", " ".join((s or "").split()))
 
 
 def _attrs(el) -> str:
@@ -91,3 +94,6 @@ def test_normalise_folds_whitespace_and_hashes():
         '<html><body><p>a <b>b</b> c</p><link href="s.css?v=00112233"></body></html>'
     )
     assert "<b>\n" in a and "…" in a
+    assert normalise("<p>1931 No. 3, version 2 (2026-12-01).</p>") == normalise(
+        "<p>1931 No. 3, version 2 (2027-01-31).</p>"
+    )
