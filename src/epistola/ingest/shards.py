@@ -46,7 +46,8 @@ def read_into_shard(items, shard: Path, report) -> None:
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(schema_sql() + STAGING)
     state = ReadState()  # this process's memory from file to file
-    own_letters: dict[str, str] = {}
+    own_letters: dict[str, tuple] = {}  # letter id -> (path, line)
+    own_matters: dict[str, tuple] = {}  # matter id -> (path, line, letter id)
     buffer: dict[str, list] = defaultdict(list)
 
     def flush():
@@ -61,19 +62,12 @@ def read_into_shard(items, shard: Path, report) -> None:
             doc = read_file(path, state)
             diags = list(doc.diagnostics)
             for letter in doc.letters:
-                if letter.id in own_letters:
-                    diags.append(
-                        Diagnostic(
-                            path,
-                            letter.source_line,
-                            "error",
-                            "duplicate-id",
-                            f"letter id {letter.id!r} is also used by {own_letters[letter.id]}; "
-                            "this copy was skipped — give each letter its own xml:id",
-                        )
-                    )
-                    continue
-                own_letters[letter.id] = path
+                prev = own_letters.get(letter.id)
+                if prev is not None:
+                    flush()  # the earlier letter may be renamed in the shard
+                    diags.append(_same_letter_id(conn, "main", letter, path, prev, own_letters))
+                own_letters[letter.id] = (path, letter.source_line)
+                _own_matter_ids(letter, path, own_matters, diags)
                 for table, rows in letter_rows(letter, index).items():
                     buffer[table].extend(rows)
             for e in doc.entries:
@@ -178,7 +172,9 @@ def _cols(alias: str, table: str) -> str:
 def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
     """Merge shards into the edition database ``conn`` (which has the edition schema).
 
-    Letters: the first file (in source order) that uses an id wins; later copies are reported.
+    Letters: every letter is kept; of two that share an id, the file named after the id keeps
+    it (else the first in source order), the other takes an id from its file name (an error).
+    Matters that share an id: the later is stored as ``<letter id>-<id>`` (a warning).
     Entries: a register file beats a letter's own registers; otherwise the first file wins.
     Returns the number of letters merged.
     """
@@ -190,28 +186,7 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         def union(select: str) -> str:
             return " UNION ALL ".join(select.format(s=n, k=k) for k, n in enumerate(names))
 
-        dupes = conn.execute(
-            "SELECT id, source_index, source_path, source_line, k FROM ("
-            + union("SELECT id, source_index, source_path, source_line, {k} AS k FROM {s}.letters")
-            + ") WHERE id IN (SELECT id FROM ("
-            + union("SELECT id FROM {s}.letters")
-            + ") GROUP BY id HAVING COUNT(*) > 1) ORDER BY id, source_index"
-        ).fetchall()
-        first: dict[str, str] = {}
-        for lid, _idx, path, line, k in dupes:
-            if lid not in first:
-                first[lid] = path
-                continue
-            diags.error(
-                path,
-                line,
-                "duplicate-id",
-                f"letter id {lid!r} is also used by {first[lid]}; "
-                "this copy was skipped — give each letter its own xml:id",
-            )
-            for table in LETTER_TABLES:
-                col = TABLES[table].letter_key
-                conn.execute(f"DELETE FROM s{k}.{table} WHERE {col} = ?", (lid,))
+        _merge_duplicates(conn, names, union, diags)
         for table in LETTER_TABLES:
             for name in names:
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM {name}.{table}")
@@ -262,3 +237,140 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         for name in names:
             conn.execute(f"DETACH DATABASE {name}")
     return count
+
+
+# -- letters and matters that share an id ---------------------------------------------------------
+
+
+def keeps_id(lid: str, paths: list[str]) -> str:
+    """Of files whose letters share the id ``lid`` (in source order), the one that keeps it:
+    the file named after the id, else the first."""
+    return next((p for p in paths if Path(p).stem == lid), paths[0])
+
+
+def _free_id(base: str, taken) -> str:
+    new, n = base, 1
+    while new in taken:
+        n += 1
+        new = f"{base}-{n}"
+    return new
+
+
+def _rename_letter(conn, schema: str, old: str, new: str) -> None:
+    conn.execute(
+        f"UPDATE {schema}.letters SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?",
+        (new, new, old),
+    )
+    for table in LETTER_TABLES[1:]:
+        col = TABLES[table].letter_key
+        conn.execute(f"UPDATE {schema}.{table} SET {col} = ? WHERE {col} = ?", (new, old))
+
+
+def _same_id_diagnostic(lid, new, path, line, keeper) -> Diagnostic:
+    return Diagnostic(
+        path,
+        line,
+        "error",
+        "duplicate-id",
+        f"letter id {lid!r} is also used by {keeper}, which keeps it; this letter is kept "
+        f"as {new!r} (from its file name): give each letter its own xml:id",
+    )
+
+
+def _same_letter_id(conn, schema, letter, path, prev, own_letters) -> Diagnostic:
+    """A letter whose id an earlier letter of this shard has: one of them takes a new id."""
+    lid, (prev_path, prev_line) = letter.id, prev
+    if keeps_id(lid, [prev_path, path]) == path:  # the earlier one gives the id up
+        new = _free_id(Path(prev_path).stem, own_letters)
+        _rename_letter(conn, schema, lid, new)
+        own_letters[new] = prev
+        return _same_id_diagnostic(lid, new, prev_path, prev_line, path)
+    new = _free_id(Path(path).stem, own_letters)
+    letter.id = new
+    for m in letter.matters:
+        m.letter_id = new
+    return _same_id_diagnostic(lid, new, path, letter.source_line, prev_path)
+
+
+def _same_matter_diagnostic(mid, new, path, line, first) -> Diagnostic:
+    where = f"{first[0]}" + (f" line {first[1]}" if first[1] else "")
+    return Diagnostic(
+        path,
+        line,
+        "warning",
+        "duplicate-matter-id",
+        f"matter id {mid!r} is also used in {where}; this one is stored as {new!r}: "
+        "give each matter its own xml:id",
+    )
+
+
+def _own_matter_ids(letter, path: str, seen: dict, diags: list) -> None:
+    for m in letter.matters:
+        first = seen.get(m.id)
+        if first is not None:
+            new = _free_id(f"{letter.id}-{m.id}", seen)
+            diags.append(_same_matter_diagnostic(m.id, new, path, m.line, first))
+            if first[2] != letter.id:  # within one letter the quantities stay with the first
+                for q in letter.quantities:
+                    if q.matter == m.id:
+                        q.matter = new
+            m.id = new
+        seen[m.id] = (path, m.line, letter.id)
+
+
+def _fields(d: Diagnostic) -> tuple:
+    return d.path, d.line, d.severity, d.code, d.message
+
+
+def _merge_duplicates(conn, names: list[str], union, diags) -> None:
+    """Letters and matters that share an id across shards, renamed in their shards."""
+    dupes = conn.execute(
+        "SELECT id, source_index, source_path, source_line, k FROM ("
+        + union("SELECT id, source_index, source_path, source_line, {k} AS k FROM {s}.letters")
+        + ") WHERE id IN (SELECT id FROM ("
+        + union("SELECT id FROM {s}.letters")
+        + ") GROUP BY id HAVING COUNT(*) > 1) ORDER BY id, source_index"
+    ).fetchall()
+    if dupes:
+        taken = {r[0] for r in conn.execute(union("SELECT id FROM {s}.letters"))}
+        groups = defaultdict(list)
+        for row in dupes:
+            groups[row[0]].append(row)
+        for lid, rows in groups.items():
+            keeper = keeps_id(lid, [r[2] for r in rows])
+            kept = False
+            for _lid, _idx, path, line, k in rows:
+                if path == keeper and not kept:
+                    kept = True
+                    continue
+                new = _free_id(Path(path).stem, taken)
+                taken.add(new)
+                _rename_letter(conn, names[k], lid, new)
+                diags.add(*_fields(_same_id_diagnostic(lid, new, path, line, keeper)))
+    matters = conn.execute(
+        "SELECT id, letter_id, source_path, line, k FROM ("
+        + union(
+            "SELECT m.id, m.letter_id, l.source_path, l.source_index, {k} AS k, "
+            "(SELECT json_extract(j.value, '$.line') FROM json_each(l.data, '$.matters') j "
+            "WHERE json_extract(j.value, '$.id') = m.id) AS line "
+            "FROM {s}.matters m JOIN {s}.letters l ON l.id = m.letter_id"
+        )
+        + ") WHERE id IN (SELECT id FROM ("
+        + union("SELECT id FROM {s}.matters")
+        + ") GROUP BY id HAVING COUNT(*) > 1) ORDER BY id, source_index"
+    ).fetchall()
+    seen: dict[str, tuple] = {}
+    for mid, lid, path, line, k in matters:
+        if mid not in seen:
+            seen[mid] = (path, line, lid)
+            continue
+        new = _free_id(f"{lid}-{mid}", seen)
+        seen[new] = (path, line, lid)
+        conn.execute(
+            f"UPDATE {names[k]}.matters SET id = ? WHERE id = ? AND letter_id = ?", (new, mid, lid)
+        )
+        conn.execute(
+            f"UPDATE {names[k]}.quantities SET matter_id = ? WHERE matter_id = ? AND letter_id = ?",
+            (new, mid, lid),
+        )
+        diags.add(*_fields(_same_matter_diagnostic(mid, new, path, line, seen[mid])))

@@ -78,11 +78,14 @@ def read_file(path: str, state: ReadState | None = None) -> SourceDocument:
             if malformed is not None:
                 continue
             if root is None:
+                recovered: list = []
                 try:
-                    root = parse_bytes(data)
+                    root = parse_bytes(data, recovered)
                 except etree.XMLSyntaxError as e:
                     malformed = _syntax_error(path, e)
                     continue
+                for line, code, msg in recovered:  # read with recovery: say what was assumed
+                    diags.warning(path, line, code, msg)
             arg = root
         else:
             arg = data

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model.letters import Mention, Note, Quantity
+from ..model.refs import code, subject_codes
 from ..model.text import plain_text
 from .xml import XML_ID, XML_LANG, local, refs
 
@@ -209,7 +210,7 @@ class TextConverter:
             kind = RS_TYPES.get(el.get("type") or "", el.get("type") or "person")
         ids = refs(el.get("ref") or el.get("key"))
         ana = el.get("ana") or ""
-        stance = next((a[8:] for a in refs(ana) if a.startswith("stance-")), None)
+        stance = code(refs(ana), "stance")
         where = "note" if self._in_note else "text"
         for r in ids:
             self.mentions.append(
@@ -247,9 +248,7 @@ class TextConverter:
         return node
 
     def _ana(self, ana: str) -> None:
-        for r in refs(ana):
-            if not r.startswith(("status-", "outcome-", "stance-")):
-                self.subject_refs.append(r)
+        self.subject_refs.extend(subject_codes(refs(ana)))
 
 
 def build_text(letter) -> None:
@@ -260,7 +259,8 @@ def build_text(letter) -> None:
     conv = TextConverter()
     for v in letter.versions:
         if v.tei and not v.blocks:
-            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8")))
+            # recovered at ingest already (and reported then): undeclared prefixes, numeric ids
+            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8"), recovered=[]))
     letter.notes = conv.notes
     for n in letter.notes:
         n.text = plain_text(n.content, skip=())

@@ -31,6 +31,7 @@ from ..model import (
     Work,
     display,
 )
+from ..model.refs import ref_key as norm_ref  # the one definition (model/refs.py)
 from ..model.registers import Entry
 from ..model.text import iter_nodes, plain_text
 from .tables import LETTERS, TABLE_COLUMNS  # noqa: F401  (TABLE_COLUMNS: re-exported)
@@ -133,14 +134,6 @@ def entry_from_plain(d: dict) -> Entry:
     if cls is Organisation:
         d["parents"] = [OrgRelation(**r) for r in d.get("parents", [])]
     return cls(**d)
-
-
-def norm_ref(ref: str | None) -> str | None:
-    """A register reference in the form aliases are keyed by: URIs without scheme noise."""
-    if not ref or not ref.startswith(("http://", "https://")):
-        return ref
-    u = ref.split("://", 1)[1].rstrip("/")
-    return u[4:] if u.startswith("www.") else u
 
 
 def _names(agents) -> str:
