@@ -14,15 +14,19 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics
 from ..errors import SourceNotFound
-from . import cmif, tei  # noqa: F401  (registers the readers)
-from .document import READERS, SourceDocument, reader
+
+# importing a reader module registers its readers; readers of different suffixes never compete
+from . import catalogue, cmif, markdown, registers_tabular, tei  # noqa: F401
+from .document import READERS, SourceDocument, reader, readers_for, suffixes
 from .xml import parse_bytes
 
 __all__ = ["READERS", "SourceDocument", "discover", "read_file", "reader"]
 
 
 def discover(paths, exclude=()) -> list[str]:
-    """Every XML file under the given files/folders, sorted, excluding globs in ``exclude``."""
+    """Every file under the given files/folders whose suffix a reader claims (.xml, .md,
+    .yaml, .csv, .xlsx...), sorted, excluding globs in ``exclude``."""
+    claimed = tuple(suffixes())
     out: list[str] = []
     for p in paths:
         p = Path(p)
@@ -36,7 +40,7 @@ def discover(paths, exclude=()) -> list[str]:
                 d for d in dirnames if not d.startswith(".") and not _excluded(d, exclude)
             )
             for f in sorted(filenames):
-                if f.endswith(".xml") and not _excluded(f, exclude):
+                if f.lower().endswith(claimed) and not _excluded(f, exclude):
                     out.append(os.path.join(dirpath, f))
     seen, uniq = set(), []
     for f in out:
@@ -59,8 +63,34 @@ def read_file(path: str) -> SourceDocument:
     except OSError as e:
         diags.error(path, None, "unreadable", f"cannot read file: {e.strerror}")
         return SourceDocument(path=path, format="unreadable", diagnostics=diags)
+    candidates = readers_for(path) or [(n, f, "xml") for n, f in READERS]
+    root = None
+    for name, fn, parse in candidates:
+        if parse == "xml":
+            if root is None:
+                root = _parse_xml(data, path, diags)
+                if root is False:
+                    return SourceDocument(path=path, format="malformed", diagnostics=diags)
+            arg = root
+        else:
+            arg = data
+        try:
+            doc = fn(arg, path, diags)
+        except Exception as e:  # a reader bug must not lose the other files
+            diags.error(path, None, "reader-failed", f"the {name} reader failed: {e!r}")
+            return SourceDocument(path=path, format="failed", diagnostics=diags)
+        if doc is not None:
+            return doc
+    diags.info(
+        path, None, "not-a-source", "no letter, CMIF or register found in this file; ignored"
+    )
+    return SourceDocument(path=path, format="ignored", diagnostics=diags)
+
+
+def _parse_xml(data: bytes, path: str, diags: Diagnostics):
+    """The parsed root, or False after reporting why the file is not well-formed."""
     try:
-        root = parse_bytes(data)
+        return parse_bytes(data)
     except etree.XMLSyntaxError as e:
         line = getattr(e, "lineno", None) or (
             e.position[0] if getattr(e, "position", None) else None
@@ -72,16 +102,4 @@ def read_file(path: str) -> SourceDocument:
             "xml-syntax",
             f"not well-formed XML, file skipped: {msg}; fix the markup and build again",
         )
-        return SourceDocument(path=path, format="malformed", diagnostics=diags)
-    for name, fn in READERS:
-        try:
-            doc = fn(root, path, diags)
-        except Exception as e:  # a reader bug must not lose the other files
-            diags.error(path, None, "reader-failed", f"the {name} reader failed: {e!r}")
-            return SourceDocument(path=path, format="failed", diagnostics=diags)
-        if doc is not None:
-            return doc
-    diags.info(
-        path, None, "not-a-source", "no letter, CMIF or register found in this file; ignored"
-    )
-    return SourceDocument(path=path, format="ignored", diagnostics=diags)
+        return False
