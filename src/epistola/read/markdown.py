@@ -106,9 +106,7 @@ def read_markdown(data: bytes, path: str, diags: Diagnostics) -> SourceDocument 
     _siblings(path, conv, body_el, diags)
     set_lang(text_el, letter.languages[0] if letter.languages else None)
     add_text(letter, text_el, text_value(meta.get("summary")))
-    return SourceDocument(
-        path=path, format="markdown-letter", letters=[letter], diagnostics=diags
-    )
+    return SourceDocument(path=path, format="markdown-letter", letters=[letter], diagnostics=diags)
 
 
 def _siblings(path: str, conv: MarkdownText, body_el, diags: Diagnostics) -> None:
@@ -138,7 +136,7 @@ def _siblings(path: str, conv: MarkdownText, body_el, diags: Diagnostics) -> Non
             smeta = _front(fm, spath, diags)
             if smeta is not None and text_value(smeta.get("language")):
                 lang = text_value(smeta.get("language"))
-        div = etree.SubElement(body_el, TEI + "div", type="translation")
+        div = etree.SubElement(body_el, TEI + "div", type="translation", nsmap={None: TEI[1:-1]})
         set_lang(div, lang)
         sconv = MarkdownText(spath, diags)
         sconv.convert(body, body_line, div)

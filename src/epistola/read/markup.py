@@ -50,7 +50,9 @@ def _append_text(parent, text: str) -> None:
 
 
 def _sub(parent, tag: str, line: int | None = None, **attrs):
-    el = etree.SubElement(parent, TEI + tag)
+    # a translation div is serialised on its own: it declares the TEI namespace itself
+    nsmap = {None: TEI[1:-1]} if tag == "div" else None
+    el = etree.SubElement(parent, TEI + tag, nsmap=nsmap)
     for k, v in attrs.items():
         if v is not None:
             el.set(XML_LANG if k == "lang" else k, v)
