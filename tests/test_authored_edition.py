@@ -234,3 +234,16 @@ def test_zip_bomb_and_corrupt_office_files_are_refused(tmp_path):
     assert "zip bomb" in bomb_msg
     doc = read_file(str(tmp_path / "cal.xlsx"))
     assert doc.letters == [] and [d.code for d in doc.diagnostics] == ["bad-table"]
+
+
+def test_every_field_is_documented():
+    from epistola.read.authoring import LETTER_FIELDS
+    from epistola.read.catalogue import ALIASES, FILE_COLUMNS
+    from epistola.read.registers_tabular import FIELDS, KINDS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "authoring.md").read_text("utf-8")
+    fields = {*LETTER_FIELDS, *ALIASES, *FILE_COLUMNS, *KINDS} | {
+        f for kind in FIELDS.values() for f in kind
+    }
+    missing = sorted(f for f in fields if f"`{f}`" not in doc)
+    assert missing == []
