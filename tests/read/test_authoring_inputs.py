@@ -110,7 +110,11 @@ def test_catalogue_bad_cells_missing_file_and_formula(tmp_path):
 def test_the_rest_of_the_edition_builds(tmp_path):
     src = tmp_path / "src"
     write(src, "good.md", GOOD)
-    write(src, "bad.md", "---\nid: bad\ndate: 1900-02-30\nfrom: p-nobody\n---\n\nText.\n")
+    write(
+        src,
+        "bad.md",
+        "---\nid: bad\ndate: 1900-02-30\nfrom: p-a\n---\n\nText\nand [Z](person:p-nobody).\n",
+    )
     write(src, "persons.yaml", "persons:\n  - {id: p-a, name: A}\n  - {id: p-b, name: B}\n")
     (src / "broken.xlsx").write_bytes(b"not a workbook")
     result = ingest([src], tmp_path / "e.sqlite")
@@ -118,6 +122,8 @@ def test_the_rest_of_the_edition_builds(tmp_path):
     assert {("bad-date", "bad.md"), ("bad-table", "broken.xlsx"), ("unknown-ref", "bad.md")} <= (
         codes
     )
+    unknown = next(d for d in result.diagnostics if d.code == "unknown-ref")
+    assert "p-nobody" in unknown.message and unknown.line == 8  # the Markdown line
     ed = open_edition(tmp_path / "e.sqlite")
     try:
         assert {x.id for x in ed.letters()} == {"good", "bad"}
