@@ -9,6 +9,7 @@ reading text are extracted, stored and rendered exactly as for a TEI letter.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -228,7 +229,16 @@ def add_text(letter: Letter, text_el, summary: str = "") -> None:
     lang = letter.languages[0] if letter.languages else None
     versions = []
     if text_el is not None and len(text_el.find(TEI + "body")):
-        versions = versions_of(text_el, lang, notes, out)
+        body = text_el.find(TEI + "body")
+        # translations as trees of their own (deep copies keep the TEI namespace as the
+        # default one and the source lines), scanned after the original as versions_of does
+        trans = [d for d in body.iterfind(TEI + "div") if d.get("type") == "translation"]
+        copies = [copy.deepcopy(d) for d in trans]
+        for d in trans:
+            body.remove(d)
+        versions = versions_of(text_el, lang, notes, out) if len(body) else []
+        for d in copies:
+            versions.append(scan_version(d, d.get(XML_LANG), "translation", notes, out))
     if summary:
         body = etree.Element(TEI + "body", nsmap={None: TEI[1:-1]})
         p = etree.SubElement(body, TEI + "p")
