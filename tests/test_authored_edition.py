@@ -203,6 +203,10 @@ def test_new_project_builds_and_serves(tmp_path):
     site = proj / "_build" / "site"
     for lid in letters:
         assert (site / "letters" / f"{lid}.html").exists()
+    with zipfile.ZipFile(proj / "letters" / "transcriptions" / "anna-petr.docx") as z:
+        footnote = "".join(etree.fromstring(z.read("word/footnotes.xml")).itertext())
+    page = (site / "letters" / "l-1900-002.html").read_text(encoding="utf-8")
+    assert "rend-italic" in page and footnote in page  # Word italics and footnote on the site
     with TestClient(create_app(str(edition_file))) as c:
         page = c.get("/letters/l-1900-001.html")
         assert page.status_code == 200 and "Москвы" in page.text
