@@ -131,3 +131,16 @@ def test_the_rest_of_the_edition_builds(tmp_path):
         assert good.label == "1900 No. 1" and [a.ref for a in good.senders] == ["p-a"]
     finally:
         ed.close()
+
+
+def test_yaml_alias_bomb_and_undecodable_catalogue_are_refused(tmp_path):
+    levels = "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )  # 10**9 values once expanded
+    y = write(tmp_path, "persons.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + levels)
+    doc = read_file(str(y))
+    assert doc.entries == [] and "refused" in diag(doc, "yaml-syntax").message
+    c = tmp_path / "cat.csv"
+    c.write_bytes("id,date,from,to\nx,1900,p-a,Löw\n".encode("latin-1"))
+    d = diag(read_file(str(c)), "bad-table")
+    assert d.line == 2 and "UTF-8" in d.message

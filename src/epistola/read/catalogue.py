@@ -19,7 +19,7 @@ from .document import SourceDocument, reader
 from .docx import docx_body
 from .markdown import split_front_matter
 from .markup import MarkdownText
-from .tables import TableError, read_table, row_diag
+from .tables import TableError, csv_header, read_table, row_diag
 from .xml import TEI
 
 ALIASES = {
@@ -51,11 +51,11 @@ def _is_catalogue(header: list[str]) -> bool:
 
 @reader("catalogue", suffixes=(".csv", ".xlsx"), parse="bytes")
 def read_catalogue(data: bytes, path: str, diags: Diagnostics) -> SourceDocument | None:
+    if path.lower().endswith(".csv") and not _is_catalogue(csv_header(data)):
+        return None  # a register, or no table of ours
     try:
         header, rows = read_table(data, path, diags)
     except TableError as e:
-        if path.lower().endswith(".csv"):
-            return None  # perhaps a register CSV; that reader reports what is wrong
         diags.error(path, e.line, "bad-table", f"{e}; the catalogue is skipped")
         return SourceDocument(path=path, format="catalogue", diagnostics=diags)
     if not _is_catalogue(header):

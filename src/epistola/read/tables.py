@@ -60,6 +60,16 @@ def _cell(v) -> str:
     return " ".join(str(v).split())
 
 
+def csv_header(data: bytes) -> list[str]:
+    """The column names of a CSV file's first row (lower case), or [] when unreadable."""
+    first = data[:65536].split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    delim = max((",", ";", "\t"), key=first.count)
+    try:
+        return [h.strip().lower() for h in next(csv.reader([first], delimiter=delim), [])]
+    except csv.Error:
+        return []
+
+
 def read_table(
     data: bytes, path: str, diags: Diagnostics
 ) -> tuple[list[str], list[tuple[int, dict]]]:

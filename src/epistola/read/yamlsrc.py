@@ -10,6 +10,7 @@ from __future__ import annotations
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_NODES = 1_000_000  # aliases (*a) are expanded: bounded, so '&a [*b, *b...]' bombs stop
 
 
 class YamlError(ValueError):
@@ -39,15 +40,31 @@ def load(text: str, first_line: int = 1):
         raise YamlError(f"YAML syntax error: {problem}", line) from None
     if node is None:
         return None
-    return _value(node, first_line)
+    return _value(node, first_line, [0], set())
 
 
-def _value(node, base: int):
+def _value(node, base: int, count: list, stack: set):
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise YamlError(
+            f"more than {MAX_NODES:,} values once aliases (*name) are expanded; refused",
+            node.start_mark.line + base,
+        )
     if isinstance(node, yaml.ScalarNode):
         v = node.value
         return "" if node.tag.endswith(":null") and v in ("", "~", "null", "Null", "NULL") else v
+    if id(node) in stack:
+        raise YamlError("an alias (*name) refers to itself", node.start_mark.line + base)
+    stack.add(id(node))
+    try:
+        return _collection(node, base, count, stack)
+    finally:
+        stack.discard(id(node))
+
+
+def _collection(node, base: int, count: list, stack: set):
     if isinstance(node, yaml.SequenceNode):
-        return [_value(n, base) for n in node.value]
+        return [_value(n, base, count, stack) for n in node.value]
     m = Mapping()
     m.line = node.start_mark.line + base
     m.lines = {}
@@ -57,6 +74,6 @@ def _value(node, base: int):
         key = k.value.strip()
         if key in m:
             raise YamlError(f"key {key!r} is given twice", k.start_mark.line + base)
-        m[key] = _value(v, base)
+        m[key] = _value(v, base, count, stack)
         m.lines[key] = k.start_mark.line + base
     return m
