@@ -243,12 +243,26 @@ class MarkdownText:
         if tok in HI:
             if tok == "_" and (i > 0 and s[i - 1].isalnum()):
                 return None  # snake_case, not emphasis
-            k = s.find(tok, j)
-            if k <= j:
+            if j >= len(s) or s[j].isspace():
+                return None  # "5 * 3": not emphasis (as in Markdown)
+            k = self._closer(s, tok, j)
+            if k is None:
                 return None
             el = _sub(parent, "hi", line, rend=HI[tok])
             self.inline(el, s[j:k], self._line(s, j, line0))
             return k + len(tok)
+        return None
+
+    @staticmethod
+    def _closer(s: str, tok: str, j: int) -> int | None:
+        """Where an emphasis opened at ``j`` closes: the next ``tok`` after a non-space (and,
+        for ``_``, not inside a word), or None."""
+        k = s.find(tok, j + 1)
+        while k > j:
+            after = s[k + len(tok)] if k + len(tok) < len(s) else " "
+            if not s[k - 1].isspace() and not (tok == "_" and after.isalnum()):
+                return k
+            k = s.find(tok, k + 1)
         return None
 
     def _bracket(self, parent, s: str, j: int, line: int, line0: int) -> int | None:
