@@ -62,6 +62,13 @@ def test_markdown_letter_metadata_text_notes_and_translation(edition):
     assert letter.date.when_julian == fm["date"] == "1905-03-01"
     assert letter.date.when == "1905-03-14"
     assert [a.ref for a in letter.senders] == [fm["from"]]
+    # given by id only, the parties are named from the register
+    persons = yaml.load(
+        (EXAMPLE / "registers" / "persons.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+    )["persons"]
+    name = {p["id"]: p["name"] for p in persons}
+    record = next(r for r in ed.letter_records() if r["id"] == fm["id"])
+    assert (record["sender"], record["addressee"]) == (name[fm["from"]], name[fm["to"]])
     assert [a.ref for a in letter.addressees] == [fm["to"]]
     assert letter.place_sent == fm["place_from"] and letter.shelfmark == fm["shelfmark"]
     assert letter.physical == fm["description"] and letter.languages == [fm["language"]]
