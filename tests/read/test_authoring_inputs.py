@@ -144,3 +144,9 @@ def test_yaml_alias_bomb_and_undecodable_catalogue_are_refused(tmp_path):
     c.write_bytes("id,date,from,to\nx,1900,p-a,Löw\n".encode("latin-1"))
     d = diag(read_file(str(c)), "bad-table")
     assert d.line == 2 and "UTF-8" in d.message
+
+
+def test_a_letter_id_that_cannot_be_a_file_name_is_fixed_and_reported(tmp_path):
+    p = write(tmp_path, "d.md", "---\ndate: 1900\nid: a/b c\n---\n\nText.\n")
+    doc = read_file(str(p))
+    assert doc.letters[0].id == "a-b-c" and diag(doc, "bad-id").line == 3

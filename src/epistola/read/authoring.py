@@ -28,6 +28,8 @@ DATE_HELP = (
 _OS = re.compile(r"\s*\(?\bO\.?\s?S\.?\)?\s*$", re.I)
 _ID = re.compile(r"^#?[A-Za-z_][\w.:-]*$")
 _NAME_REF = re.compile(r"^(.*?)\s*\[#?([A-Za-z_][\w.:-]*)\]\s*$")
+_LETTER_ID = re.compile(r"^\w[\w.-]*$")
+_LETTER_ID_BAD = re.compile(r"[^\w.-]+")
 CERTAINTIES = ("exact", "conjectured", "uncertain", "inferred")
 
 # field -> what it holds; docs/authoring.md documents each (tests check the two agree)
@@ -184,7 +186,17 @@ def build_letter(
                 "unknown-field",
                 f"unknown field {key!r} ignored; known: {', '.join(LETTER_FIELDS)}",
             )
-    lid = text_value(meta.get("id")) or default_id
+    lid = text_value(meta.get("id")).lstrip("#") or default_id
+    if not _LETTER_ID.match(lid):
+        fixed = _LETTER_ID_BAD.sub("-", lid).strip("-") or "letter"
+        diags.error(
+            path,
+            line_of("id"),
+            "bad-id",
+            f"letter id {lid!r} may hold only letters, digits, '-', '_' and '.'; "
+            f"used {fixed!r}: write it so",
+        )
+        lid = fixed
     letter = Letter(id=lid, source_path=path, source_line=line)
     letter.date = letter_date(meta, line_of, path, diags)
     sent = CorrespAction(type="sent", agents=_agents(meta, "from"), date=letter.date)
