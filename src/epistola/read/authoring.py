@@ -189,12 +189,13 @@ def build_letter(
     lid = text_value(meta.get("id")).lstrip("#") or default_id
     if not _LETTER_ID.match(lid):
         fixed = _LETTER_ID_BAD.sub("-", lid).strip("-") or "letter"
-        diags.error(
+        given = bool(text_value(meta.get("id")))
+        (diags.error if given else diags.info)(
             path,
             line_of("id"),
             "bad-id",
             f"letter id {lid!r} may hold only letters, digits, '-', '_' and '.'; "
-            f"used {fixed!r}: write it so",
+            f"used {fixed!r}" + (": write it so" if given else " (or give an 'id')"),
         )
         lid = fixed
     letter = Letter(id=lid, source_path=path, source_line=line)
