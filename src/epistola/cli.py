@@ -494,3 +494,33 @@ def _build_site(project, edition_file, dest) -> None:
 
 
 BUILD_STEPS.append(("site", _build_site))
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="the earlier edition (.sqlite file or postgresql:// URL)"),
+    new: str = typer.Argument(..., help="the later edition"),
+    as_json: bool = typer.Option(False, "--json", help="the changes as JSON"),
+):
+    """What changed between two editions: letters, register entries and front matter added,
+    removed or changed."""
+    from .edition import open_edition
+    from .versions import diff as diff_editions
+
+    try:
+        with open_edition(old) as a, open_edition(new) as b:
+            changes = diff_editions(a, b)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        out.print_json(json.dumps(changes.to_dict(), ensure_ascii=False))
+        return
+    if not changes:
+        out.print("no changes")
+        return
+    for what in ("added", "removed", "changed"):
+        for kind, ids in getattr(changes, what).items():
+            if ids:
+                out.print(
+                    f"{kind} {what} ({len(ids)}): {', '.join(ids)}", highlight=False, markup=False
+                )

@@ -108,6 +108,13 @@ def _facsimile(room, f: dict, root: str) -> dict:
     return out
 
 
+def letter_version(room, letter_id: str) -> dict | None:
+    """The version and day this letter last changed (versions.py), for its citation."""
+    if "letter_versions" not in room.cache:
+        room.cache["letter_versions"] = room.store.get_meta("letter_versions") or {}
+    return room.cache["letter_versions"].get(letter_id)
+
+
 def letter_context(room: ReadingRoom, letter_id: str) -> dict:
     root = "../"
     row = room.letters[letter_id]
@@ -182,6 +189,7 @@ def letter_context(room: ReadingRoom, letter_id: str) -> dict:
         "mentioned": [(KIND_LABELS[k], v) for k, v in sorted(mentioned.items())],
         "kind_labels": KIND_LABELS,
         "stable_url": stable,
+        "version": letter_version(room, letter_id),
         "year_href": root + urls.year_path(row["year"]),
         "json_href": f"{urls.slug(letter_id)}.json",
         "xml_href": f"{urls.slug(letter_id)}.xml",
