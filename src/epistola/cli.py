@@ -157,6 +157,23 @@ def info(
 
 
 @app.command()
+def new(
+    folder: Path = typer.Argument(..., help="the folder to create (must not exist or be empty)"),
+    title: str = typer.Option("", help="the edition's title (default: the folder's name)"),
+    language: str = typer.Option("en", help="the letters' language code: en, ru..."),
+):
+    """Start a new project: settings, registers, front matter, one letter in each format."""
+    from .newproject import create_project
+
+    try:
+        files = create_project(folder, title=title, language=language)
+    except EpistolaError as e:
+        fail(e)
+    console.print(f"[green]{len(files)} files[/] written to {folder}")
+    console.print(f"next: epistola build {folder} && epistola serve {folder}/_build/edition.sqlite")
+
+
+@app.command()
 def build(
     project: Path = typer.Argument(Path("."), help="the project folder (with epistola.toml)"),
     out_dir: Path = typer.Option(

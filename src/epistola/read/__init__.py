@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics
 from ..errors import SourceNotFound
-from . import cmif, tei  # noqa: F401  (registers the readers)
+from . import catalogue, cmif, markdown, registers_tabular, tei  # noqa: F401  (register readers)
 from .document import READERS, Reader, ReadState, SourceDocument, reader
 from .xml import parse_bytes
 

@@ -20,6 +20,7 @@ from ..store.base import Store
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     _aliases(store)
     _references(store, diags)
+    _party_names(store)
     _number(store)
     _links(store, diags)
     _terms(store)
@@ -80,6 +81,36 @@ def _references(store: Store, diags: Diagnostics) -> None:
             "unknown-ref",
             f"{action} party {ref!r} matches no register entry ({len(group)} letter(s))",
         )
+
+
+def _party_names(store: Store) -> None:
+    """Parties given by register id only (a catalogue's or front matter's ``p-orlov``) take the
+    entry's name, in ``letter_agents`` and in the letter's sender/addressee display names."""
+    rows = store.execute(
+        "SELECT a.letter_id, a.action, a.position, e.name FROM letter_agents a "
+        "JOIN entries e ON e.id = a.entry_id WHERE COALESCE(a.name, '') = ''"
+    )
+    if not rows:
+        return
+    store.executemany(
+        "UPDATE letter_agents SET name = ? WHERE letter_id = ? AND action = ? AND position = ?",
+        [(r["name"], r["letter_id"], r["action"], r["position"]) for r in rows],
+    )
+    letters = sorted({r["letter_id"] for r in rows})
+    updates = []
+    for lid in letters:
+        parties = store.execute(
+            "SELECT action, name, kind FROM letter_agents WHERE letter_id = ? "
+            "AND action IN ('sent', 'received') ORDER BY action, position",
+            (lid,),
+        )
+        names = {}
+        for action in ("sent", "received"):
+            agents = [p for p in parties if p["action"] == action]
+            persons = [p for p in agents if p["kind"] == "person"] or agents
+            names[action] = "; ".join(p["name"] for p in persons if p["name"])
+        updates.append((names["sent"], names["received"], lid))
+    store.executemany("UPDATE letters SET sender = ?, addressee = ? WHERE id = ?", updates)
 
 
 def _first_occurrences(rows, keys):
