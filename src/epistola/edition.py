@@ -130,8 +130,10 @@ class Edition:
             where.append("l.year = ?")
             params.append(int(year))
         if kind:
+            from .search.query import edition_kind
+
             where.append("l.kind = ?")
-            params.append(kind)
+            params.append(edition_kind(kind))
         if start:
             where.append("l.latest >= ?")
             params.append(start)

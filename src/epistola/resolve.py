@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .preferred_names import apply_register_names
 from .store.base import Store
 from .store.codec import norm_ref
 
@@ -20,6 +21,7 @@ from .store.codec import norm_ref
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     _aliases(store)
     _references(store, diags)
+    apply_register_names(store)
     _number(store)
     _links(store, diags)
     _terms(store)
