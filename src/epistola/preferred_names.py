@@ -5,7 +5,7 @@ A letter may write a person's name in any spelling or script ("Карл Брен
 grouped or listed by name. Once references are resolved, every party with a register entry is
 shown under the entry's name: the ``sender``/``addressee`` columns and each agent's ``name`` in
 the stored letter. The written form is kept as such: in the agent's ``written`` and in
-``letter_agents.name``. Parties without an entry keep the name as written.
+``letter_agents.name``. Parties without a register entry keep the name as written.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from .store.base import Store
 
 
 def apply_register_names(store: Store) -> None:
-    names = {r["id"]: r["name"] for r in store.execute("SELECT id, name FROM entries")}
+    # entries of a register (not those made from the letters alone, as CMIF's are: they have
+    # no preferred name beyond the first spelling met)
+    names = {
+        r["id"]: r["name"]
+        for r in store.execute("SELECT id, name FROM entries WHERE from_letter = 0")
+    }
     agents: dict[str, dict] = {}
     for r in store.execute(
         "SELECT letter_id, action, position, entry_id FROM letter_agents WHERE entry_id IS NOT NULL"

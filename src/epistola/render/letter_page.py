@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+from ..edition import published_path
 from ..store.codec import letter_from_plain, to_plain
 from . import urls
 from .html import HtmlRenderer
@@ -52,6 +53,7 @@ _LOCK = threading.Lock()
 def _load_letter(room: ReadingRoom, letter_id: str) -> dict:
     rows = room.store.execute("SELECT data FROM letters WHERE id = ?", (letter_id,))
     data = to_plain(letter_from_plain(json.loads(rows[0]["data"])))
+    data["source_path"] = published_path(data.get("source_path"), room.project_root)
     for v in data.get("versions", []):
         v.pop("tei", None)  # the TEI itself is served at letters/<id>.xml
         v.pop("text", None)
