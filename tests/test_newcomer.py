@@ -111,6 +111,8 @@ def test_parties_under_the_register_name_written_form_kept(edition, client):
         assert stored == [{"name": "Карл Бреннер"}]
     year = client.get("/years/1931.html").text
     assert "Karl Brenner" in year and "Карл Бреннер" not in year
+    page = client.get("/letters/R1931-04-01.html").text
+    assert '<span class="as-written">(Карл Бреннер)</span>' in page  # the written form, as such
     brenner = client.get("/api/persons/p-brenner").json()
     assert {x["addressee"] for x in brenner["letters"]["to"]} == {"Karl Brenner"}
 

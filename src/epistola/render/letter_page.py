@@ -81,6 +81,7 @@ def _party(room, agent: dict, root: str) -> dict:
         "name": agent.get("name") or (room.entries[eid]["name"] if eid else "?"),
         "href": room.entry_href(eid, root) if eid else None,
         "uncertain": agent.get("cert") == "low",
+        "written": agent.get("written"),  # the letter's own spelling, where not the register's
     }
 
 
