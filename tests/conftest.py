@@ -50,3 +50,41 @@ def sample_edition(tmp_path_factory):
     target = tmp_path_factory.mktemp("sample") / "sample.sqlite"
     result = ingest(load_project(SAMPLE), target)
     return target, result
+
+
+@pytest.fixture(scope="session")
+def realworld_edition(tmp_path_factory):
+    """tests/fixtures/realworld (TEI as real projects write it) ingested once per session."""
+    from epistola import ingest
+
+    target = tmp_path_factory.mktemp("realworld") / "realworld.sqlite"
+    result = ingest([FIXTURES / "realworld"], target)
+    return target, result
+
+
+@pytest.fixture(scope="session")
+def auden_edition(tmp_path_factory):
+    """The Auden–Musulin papers (45 letters) ingested once per session."""
+    from epistola import ingest
+
+    src = need(AUDEN)
+    target = tmp_path_factory.mktemp("auden") / "amp.sqlite"
+    result = ingest([src], target)
+    return target, result
+
+
+@pytest.fixture(scope="session")
+def schnitzler_tei() -> dict[str, dict]:
+    """Every Schnitzler letter's id, sent-date bounds, parties, persons referred to, next letter
+    and kind, read with lxml once per session (tests/tei_facts.py)."""
+    from .tei_facts import read_letters
+
+    return read_letters(need(SCHNITZLER) / "editions", "L*.xml", keep_tree=False)
+
+
+@pytest.fixture(scope="session")
+def sample_tei() -> dict[str, dict]:
+    """Every sample letter with its parsed tree (key "root")."""
+    from .tei_facts import read_letters
+
+    return read_letters(SAMPLE / "letters", "**/*.xml", keep_tree=True)

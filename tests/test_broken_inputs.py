@@ -38,8 +38,11 @@ def test_broken_files_are_reported_and_the_rest_ingested(tmp_path):
     assert bad.line == 6 and "1931-02-30" in bad.message
     with open_edition(tmp_path / "e.sqlite") as ed:
         ids = {r["id"] for r in ed.letter_records()}
-        assert ids == {"B3", "B4", "B5"}  # the good ones, the bad-dated one and the undated one
-        assert ed.letter("B4").title == "A good letter"  # the first of two same-id letters wins
+        # the good ones, the bad-dated one, the undated one, and the second letter with id B4
+        # under an id from its file name (neither file is named B4: the first keeps the id)
+        assert ids == {"B3", "B4", "B5", "later_duplicate"}
+        assert ed.letter("B4").title == "A good letter"
+        assert ed.letter("later_duplicate").title == "Same id as good.xml"
         assert ed.text("B4") == "Dear Boris, the TsK agrees."
         stored = ed.diagnostics()
     assert len(stored) == len(result.diagnostics)
@@ -91,4 +94,4 @@ def test_killed_build_leaves_previous_edition_intact(tmp_path):
     proc.wait()
     assert target.read_bytes() == before
     with open_edition(target) as ed:
-        assert ed.info()["letters"] == 3
+        assert ed.info()["letters"] == 4  # every well-formed letter file in broken/

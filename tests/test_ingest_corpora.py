@@ -28,21 +28,12 @@ def test_schnitzler_every_letter_read_and_dated(schnitzler_edition):
     assert bad[0]["line"] and bad[0]["severity"] == "error"
 
 
-def test_schnitzler_every_referenced_person_resolved_incl_back(schnitzler_edition):
+def test_schnitzler_every_referenced_person_resolved_incl_back(schnitzler_edition, schnitzler_tei):
     target, _ = schnitzler_edition
-    # independent count: person ids referenced in letters, and those defined anywhere
-    referenced, defined = set(), set()
-    for f in glob.glob(str(SCHNITZLER / "editions" / "L*.xml")):
-        root = etree.parse(f).getroot()
-        # what the letter itself refers to: its correspDesc and its text (not its <back> registers)
-        scopes = root.findall(f".//{TEI}correspDesc") + root.findall(f"{TEI}text/{TEI}body")
-        for el in (e for s in scopes for e in s.iter(f"{TEI}persName", f"{TEI}rs")):
-            if el.tag == f"{TEI}rs" and el.get("type") != "person":
-                continue
-            for r in (el.get("ref") or "").split():
-                referenced.add(r.lstrip("#"))
-        for p in root.iter(f"{TEI}person"):
-            defined.add(p.get("{http://www.w3.org/XML/1998/namespace}id"))
+    # independent count: person ids referenced in letters (their correspDesc and text, not
+    # their <back> registers), and those defined anywhere
+    referenced = set().union(*(d["person_refs"] for d in schnitzler_tei.values()))
+    defined = set().union(*(d["defined_persons"] for d in schnitzler_tei.values()))
     for p in (
         etree.parse(str(SCHNITZLER / "indices" / "listperson.xml")).getroot().iter(f"{TEI}person")
     ):

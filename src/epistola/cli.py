@@ -184,20 +184,27 @@ def build(
     strict: bool = typer.Option(False, help="warnings fail the build too"),
 ):
     """Ingest the project, then write every output it configures."""
+    from .build import build as run_build
     from .config import load_project
+
+    def ingested(result):
+        print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+        console.print(
+            f"[green]{result.letters} letters[/] -> {result.target}; "
+            f"{summary_line(result.diagnostics)}"
+        )
 
     try:
         proj = load_project(project)
-        dest = out_dir or (proj.root / "_build")
-        dest.mkdir(parents=True, exist_ok=True)
-        edition_file = dest / "edition.sqlite"
-        result = run_ingest(proj, str(edition_file))
-        print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
-        console.print(
-            f"[green]{result.letters} letters[/] -> {edition_file}; {summary_line(result.diagnostics)}"
-        )
-        for _name, step in BUILD_STEPS:
-            step(proj, edition_file, dest)
+        with _progress() as bar:
+            task = bar.add_task("reading sources", total=None)
+            result = run_build(
+                proj,
+                out_dir,
+                report=console.print,
+                after_ingest=lambda r: (bar.stop(), ingested(r)),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except EpistolaError as e:
         fail(e)
     if result.diagnostics.failed(strict):
@@ -310,10 +317,6 @@ def print_search(res: dict, facet_values: int = 5) -> None:
         )
 
 
-# Outputs that `epistola build` writes after ingest: (name, fn(project, edition_file, out_dir)).
-BUILD_STEPS: list = []
-
-
 @app.command()
 def stats(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
@@ -402,26 +405,6 @@ def export(
     console.print(f"wrote {len(files)} file(s) to {out_}")
 
 
-def _export_data(project, edition_file, dest) -> None:
-    from .edition import open_edition
-    from .export import export as run_export
-
-    with open_edition(edition_file) as ed:
-        run_export(ed, "cmif", dest / "data" / "cmif.xml")
-        run_export(ed, "csv", dest / "data" / "csv")
-        run_export(ed, "json", dest / "data" / "edition.json")
-        # the formats harvesters read: BEACON (GND), IIIF manifests, notes as Web Annotations,
-        # and an OAI-PMH static repository
-        run_export(ed, "beacon", dest / "data" / "beacon-gnd.txt")
-        if ed.meta.base_url.startswith(("http://", "https://")):  # IIIF ids must be absolute
-            run_export(ed, "iiif", dest / "data" / "iiif")
-        run_export(ed, "webannotation", dest / "data" / "notes.jsonld")
-        run_export(ed, "oai", dest / "data" / "oai-static.xml")
-
-
-BUILD_STEPS.append(("data", _export_data))
-
-
 @app.command()
 def book(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
@@ -437,28 +420,6 @@ def book(
     except EpistolaError as e:
         fail(e)
     console.print(f"wrote {out_}")
-
-
-BOOK_LETTER_LIMIT = 2000  # larger editions build a book only when [outputs] book = true
-
-
-def _build_book(project, edition_file, dest) -> None:
-    from .edition import open_edition
-    from .render.book import write_book
-
-    wanted = project.outputs.get("book")
-    with open_edition(edition_file) as ed:
-        if wanted is False:
-            return
-        if wanted is None and ed.counts()["letters"] > BOOK_LETTER_LIMIT:
-            console.print(
-                f"book skipped: more than {BOOK_LETTER_LIMIT} letters; set [outputs] book = true to build it"
-            )
-            return
-        write_book(ed, dest / "book.pdf")
-
-
-BUILD_STEPS.append(("book", _build_book))
 
 
 @app.command()
@@ -507,18 +468,6 @@ def serve(
         fail(e)
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
-
-
-def _build_site(project, edition_file, dest) -> None:
-    from .site import build_site
-
-    result = build_site(edition_file, dest / "site")
-    console.print(
-        f"site: {result.written} of {result.pages} pages written -> {dest / 'site' / 'index.html'}"
-    )
-
-
-BUILD_STEPS.append(("site", _build_site))
 
 
 @app.command()

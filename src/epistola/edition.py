@@ -19,9 +19,10 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .errors import UnknownEntry
 from .model import EditionMeta, Letter
+from .model.refs import ref_key
 from .model.registers import Entry
 from .store import Store, open_store
-from .store.codec import entry_from_plain, letter_from_plain, norm_ref
+from .store.codec import entry_from_plain, letter_from_plain
 
 LETTER_COLUMNS = (
     "id, number, year, number_in_year, title, kind, date_display, edtf, earliest, "
@@ -192,7 +193,7 @@ class Edition:
         rows = self.store.execute(
             "SELECT e.data FROM entries e WHERE e.id = COALESCE((SELECT entry_id FROM entry_aliases "
             "WHERE alias = ?), ?)",
-            (norm_ref(entry_id), entry_id),
+            (ref_key(entry_id), ref_key(entry_id)),
         )
         if not rows:
             raise UnknownEntry(f"no register entry {entry_id!r} in this edition")

@@ -41,7 +41,7 @@ class BuildFailed(EpistolaError):
 
 
 class UnknownAnalysis(EpistolaError):
-    hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."
+    hint = "'epistola stats EDITION --help' and docs/analyses.md list the analyses."
 
 
 class MissingBaseUrl(EpistolaError):

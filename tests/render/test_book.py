@@ -78,3 +78,58 @@ def test_name_index_lists_letters_by_year_and_number(book_text, sample_edition):
     index = " ".join(" ".join(book_text).split()).replace("‐ ", "")
     entry = index[index.index("Баженов, Тимофей Андреевич") :]
     assert entry.split(" Ветров,")[0].endswith(expected)
+
+
+def _chapter_titles(ed) -> list[str]:
+    front = [f["title"] for f in ed.front() if f["kind"] in ("preface", "essay")]
+    years = sorted({str(r["year"]) for r in ed.letter_records() if r["year"]})
+    return [*front, *years, "Contents", "Index of names", "Organisations"]
+
+
+def test_no_heading_repeats(book_text, sample_edition):
+    """Issue 13: preface and essay pages printed their title twice (the Markdown's own first
+    heading, and the running head on the chapter's first page)."""
+    with open_edition(sample_edition[0]) as ed:
+        titles = _chapter_titles(ed)
+        bodies = {f["title"]: f["body"] for f in ed.front()}
+    assert bodies["Preface"].lstrip().startswith("# Preface")  # the source repeats it
+    seen_on = {t: [] for t in titles}
+    for i, page in enumerate(book_text):
+        lines = [" ".join(x.split()) for x in page.splitlines() if x.strip()]
+        for t in titles:
+            n = lines.count(t)
+            assert n <= 1, f"{t!r} printed {n} times on page {i + 1}"
+            if n:
+                seen_on[t].append(i)
+    # each chapter title is printed: as its heading, then as the running head of later pages
+    assert all(seen_on[t] for t in titles), seen_on
+
+
+def test_no_heading_repeats_in_the_book_html(sample_edition):
+    from lxml import html
+
+    from epistola.render.book import book_html
+
+    with open_edition(sample_edition[0]) as ed:
+        doc = html.fromstring(book_html(ed))
+    for section in doc.iter("section", "nav"):
+        heads = [" ".join(h.text_content().split()) for h in section.iter("h1", "h2", "h3")]
+        assert len(heads) == len(set(heads)), heads
+
+
+def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
+    from importlib import resources
+
+    from epistola.render.book import book_html
+
+    package = resources.files("epistola.render").joinpath("templates/book/book.html")
+    own = (tmp_path / "templates" / "book").mkdir(parents=True) or tmp_path / "templates/book"
+    (own / "book.html").write_text(
+        package.read_text(encoding="utf-8").replace(
+            '<section class="title-page">', '<section class="title-page"><p>OWN-TITLE-PAGE</p>'
+        ),
+        encoding="utf-8",
+    )
+    with open_edition(sample_edition[0]) as ed:
+        assert "OWN-TITLE-PAGE" not in book_html(ed)
+        assert "OWN-TITLE-PAGE" in book_html(ed, project_root=tmp_path)

@@ -13,6 +13,8 @@ import json
 from collections import Counter, defaultdict
 
 from ..model.text import plain_text
+from ..read.xml import refs
+from ..store.codec import letter_from_plain
 from . import charts
 from .result import Facts, result, year_of
 
@@ -44,7 +46,10 @@ def coded(facts: Facts, proposed: bool = False, rollup: bool = False) -> dict[st
 
 
 def _passage_words(facts: Facts, lid: str, subjects: set, rollup: bool) -> dict[str, int]:
-    data = json.loads(facts.store.scalar("SELECT data FROM letters WHERE id = ?", (lid,)))
+    # the stored JSON has no text trees (the codec keeps the TEI instead): build them
+    letter = letter_from_plain(
+        json.loads(facts.store.scalar("SELECT data FROM letters WHERE id = ?", (lid,)))
+    )
     counts = Counter({s: 0 for s in subjects})
 
     def walk(nodes, active: frozenset):
@@ -52,8 +57,7 @@ def _passage_words(facts: Facts, lid: str, subjects: set, rollup: bool) -> dict[
             if isinstance(n, str):
                 continue
             here = set()
-            for ref in (n.get("ana") or "").split():
-                sid = ref.lstrip("#")
+            for sid in refs(n.get("ana")):
                 sid = facts.top_subject(sid) if rollup else sid
                 if sid in subjects and sid not in active:
                     here.add(sid)
@@ -63,9 +67,9 @@ def _passage_words(facts: Facts, lid: str, subjects: set, rollup: bool) -> dict[
                     counts[s] += w
             walk(n.get("c", ()), active | here)
 
-    for v in data.get("versions", []):
-        if v.get("type", "original") == "original":
-            walk(v.get("blocks", []), frozenset())
+    for v in letter.versions:
+        if v.type == "original":
+            walk(v.blocks, frozenset())
     return dict(counts)
 
 

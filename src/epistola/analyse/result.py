@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from ..model.refs import resolve_ref
+
 
 def result(
     name: str,
@@ -158,8 +160,7 @@ class Facts:
         """A register reference as written in coding (``#id``, id or URI) -> entry id."""
         if not ref:
             return None
-        ref = ref.strip().lstrip("#")
-        return self.aliases.get(ref, ref)
+        return resolve_ref(ref, self.aliases) or ref.strip().lstrip("#")  # unknown: as written
 
     @cached_property
     def parties(self) -> dict[str, dict[str, list]]:

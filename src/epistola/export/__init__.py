@@ -1,19 +1,21 @@
-"""Open data: the edition as CMIF, CSV tables and JSON, for correspSearch, pandas and notebooks.
+"""Open data: the edition as CMIF, CSV tables, JSON and the formats harvesters read.
 
-Writers register with ``@exporter(name)`` like readers do; ``export(edition, name, out)`` runs one.
+Writers register with ``@exporter(name)`` (the ``exporters`` extension point of plugins.py,
+open to entry points of the group ``epistola.exporters``); ``export(edition, name, out)`` runs one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-EXPORTERS: dict[str, Callable] = {}
+from ..plugins import EXPORTERS
 
 
 def exporter(name: str):
+    """Register ``fn(edition, out: Path) -> list[Path]`` as the export format ``name``."""
+
     def deco(fn):
-        EXPORTERS[name] = fn
+        EXPORTERS.register(name, fn)
         return fn
 
     return deco

@@ -107,6 +107,14 @@ class Matter:
     answers: str | None = None  # the matter id this one answers
     summary: str = ""
     quantities: list[Quantity] = field(default_factory=list)
+    line: int | None = None  # where the source has it
+
+
+def letter_label(letter_id: str, year: int | None, number_in_year: int | None) -> str:
+    """How a letter is cited: '1931 No. 12' once numbered in a year, else its id."""
+    if year is not None and number_in_year is not None:
+        return f"{year} No. {number_in_year}"
+    return letter_id
 
 
 @dataclass(slots=True)
@@ -167,9 +175,7 @@ class Letter:
     @property
     def label(self) -> str:
         """'1931 No. 12' once numbered, else the id."""
-        if self.year is not None and self.number_in_year is not None:
-            return f"{self.year} No. {self.number_in_year}"
-        return self.id
+        return letter_label(self.id, self.year, self.number_in_year)
 
     def link(self, type_: str) -> str | None:
         return next((k.target for k in self.links if k.type == type_), None)

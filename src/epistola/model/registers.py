@@ -69,9 +69,14 @@ class Person(Entry):
 
     @property
     def life(self) -> str:
-        if not (self.birth or self.death):
-            return ""
-        return f"{(self.birth or '?')[:4]}–{(self.death or '?')[:4]}"
+        return life_span(self.birth, self.death)
+
+
+def life_span(birth: str | None, death: str | None) -> str:
+    """Life dates as years, '1881–1954', '?–1938'; '' when neither is known."""
+    if not (birth or death):
+        return ""
+    return f"{(birth or '?')[:4]}–{(death or '?')[:4]}"
 
 
 @dataclass(slots=True)

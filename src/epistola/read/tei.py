@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..diagnostics import Diagnostics
 from ..model import (
     Agent,
@@ -15,10 +17,13 @@ from ..model import (
     Matter,
     make_date,
 )
-from .document import SourceDocument, reader
+from ..model.refs import code, subject_codes
+from .document import ReadState, SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
 from .tei_textscan import move_back_notes, versions_of
 from .xml import TEI, XML_ID, local, refs, text_of
+
+NS = {"t": TEI[1:-1]}
 
 KIND_MAP = {
     "brief": "letter",
@@ -51,6 +56,19 @@ KIND_MAP = {
 }
 AGENT_TAGS = {"persName": "person", "orgName": "org", "name": "person", "rs": "person"}
 _TITLE_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+# correspAction types as projects write them -> the two the edition knows (others kept as written)
+ACTION_TYPES = {
+    "sending": "sent",
+    "sender": "sent",
+    "send": "sent",
+    "sent": "sent",
+    "receiving": "received",
+    "receiver": "received",
+    "recipient": "received",
+    "addressee": "received",
+    "receive": "received",
+    "received": "received",
+}
 CERT = {
     "conjecture": "conjectured",
     "low": "conjectured",
@@ -90,8 +108,9 @@ def _place(action) -> tuple[str | None, str | None]:
     return None, None
 
 
-def parse_date(el, path: str, diags: Diagnostics):
-    """An EditionDate from a TEI ``date`` element, or None (with a diagnostic) if impossible."""
+def parse_date(el, path: str, diags: Diagnostics, certainty: str | None = None):
+    """An EditionDate from a TEI ``date`` element, or None (with a diagnostic) if impossible.
+    ``certainty`` overrides what the element says (a date taken from elsewhere: inferred)."""
     if el is None:
         return None
     when = date_attr(el, "when")
@@ -99,7 +118,11 @@ def parse_date(el, path: str, diags: Diagnostics):
     fr, to = date_attr(el, "from"), date_attr(el, "to")
     if not (when or nb or na or fr or to):
         return None
-    cert = CERT.get(el.get("evidence") or "", None) or CERT.get(el.get("cert") or "", "exact")
+    cert = (
+        certainty
+        or CERT.get(el.get("evidence") or "", None)
+        or CERT.get(el.get("cert") or "", "exact")
+    )
     cal = "julian" if "julian" in (el.get("calendar") or "").lower() else "gregorian"
     try:
         return make_date(
@@ -144,7 +167,9 @@ def _kind(header) -> str:
 
 
 @reader("tei-letter")
-def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
+def read_letter(
+    root, path: str, diags: Diagnostics, state: ReadState | None = None
+) -> SourceDocument | None:
     header = root.find(TEI + "teiHeader")
     if header is None:
         header = root.find("teiHeader")
@@ -171,11 +196,14 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
     letter.series = text_of(series) or None
     doc = SourceDocument(path=path, format="tei-letter", diagnostics=diags)
 
+    sent_el = None
     for act in cd.iterfind("{http://www.tei-c.org/ns/1.0}correspAction"):
-        a = CorrespAction(type=act.get("type") or "unknown", agents=_agents(act))
+        a = CorrespAction(type=_action_type(act, path, diags), agents=_agents(act))
         a.place_ref, a.place_name = _place(act)
         a.date = parse_date(act.find("{http://www.tei-c.org/ns/1.0}date"), path, diags)
         letter.actions.append(a)
+        if a.type == "sent" and sent_el is None:
+            sent_el = act
     sent = letter.action("sent")
     if sent is None:
         sent = CorrespAction(type="sent")
@@ -192,12 +220,10 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
             if sent.agents and any(a.kind == "person" for a in sent.agents):
                 break
     letter.date = sent.date
-    date_el = cd.find(
-        "{http://www.tei-c.org/ns/1.0}correspAction[@type='sent']/{http://www.tei-c.org/ns/1.0}date"
-    )
+    date_el = sent_el.find("{http://www.tei-c.org/ns/1.0}date") if sent_el is not None else None
     if sent.date is None and not _has_date_attrs(date_el):
         # (an impossible date was reported as bad-date already: no second "undated" warning)
-        letter.date = _fallback_date(header, letter.title, path, diags)
+        letter.date = _fallback_date(root, header, letter.title, path, diags)
     if date_el is not None and date_el.get("n"):
         try:
             letter.order = int(date_el.get("n"))
@@ -217,6 +243,24 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
         )
         if lang.get("ident")
     ]
+    _archive(header, letter)
+    _classes_and_facsimiles(root, header, letter)
+
+    _read_text(root, letter, doc)
+    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
+    if back is not None:
+        seen = state.seen_back_entries if state is not None else None
+        entries, relations = read_lists(back, path, seen)
+        for e in entries:
+            e.from_letter = True
+        doc.entries.extend(entries)
+        doc.relations.extend(relations)
+    doc.letters.append(letter)
+    return doc
+
+
+def _archive(header, letter: Letter) -> None:
+    """Where the letter is kept: country, settlement, repository, shelfmark, physical form."""
     ms = header.find(
         "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}sourceDesc//{http://www.tei-c.org/ns/1.0}msDesc"
     )
@@ -234,6 +278,10 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
         phys = ms.find("{http://www.tei-c.org/ns/1.0}physDesc")
         if phys is not None:
             letter.physical = text_of(phys) or None
+
+
+def _classes_and_facsimiles(root, header, letter: Letter) -> None:
+    """The letter's subjects (textClass keywords) and its facsimile images."""
     for term in header.iterfind(
         "{http://www.tei-c.org/ns/1.0}profileDesc/{http://www.tei-c.org/ns/1.0}textClass/{http://www.tei-c.org/ns/1.0}keywords/{http://www.tei-c.org/ns/1.0}term"
     ):
@@ -250,18 +298,21 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
                 Facsimile(url=url, label=g.get("n"), kind="iiif" if iiif else "image")
             )
 
-    _read_text(root, letter, doc)
-    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
-    if back is not None:
-        from . import document
 
-        entries, relations = read_lists(back, path, document.SEEN_BACK_ENTRIES)
-        for e in entries:
-            e.from_letter = True
-        doc.entries.extend(entries)
-        doc.relations.extend(relations)
-    doc.letters.append(letter)
-    return doc
+def _action_type(act, path: str, diags: Diagnostics) -> str:
+    written = act.get("type") or ""
+    t = ACTION_TYPES.get(written.strip().lower())
+    if t is None:
+        return written or "unknown"
+    if t != written:
+        diags.info(
+            path,
+            act.sourceline,
+            "action-type",
+            f"correspAction type {written!r} read as {t!r}; TEI's own values are "
+            "'sent' and 'received'",
+        )
+    return t
 
 
 def _context_ref(ref, letter: Letter) -> None:
@@ -290,8 +341,42 @@ def _context_ref(ref, letter: Letter) -> None:
         letter.links.append(Link(type=kind, target=x, scope=scope))
 
 
-def _fallback_date(header, title: str, path: str, diags: Diagnostics):
-    """When the sent action has no date: the header's ISO title date, else a date in the title."""
+_DATED = "[@when or @notBefore or @notAfter or @from or @to]"
+_ELSEWHERE = (  # where else a letter's date is written, in the order they are tried
+    ("the dateline", etree.XPath(f"t:text//t:dateline//t:date{_DATED}", namespaces=NS)),
+    ("the opener", etree.XPath(f"t:text//t:opener//t:date{_DATED}", namespaces=NS)),
+    ("the closer", etree.XPath(f"t:text//t:closer//t:date{_DATED}", namespaces=NS)),
+    (
+        "the header",
+        etree.XPath(
+            f"t:teiHeader/t:profileDesc/t:creation//t:date{_DATED}"
+            f" | t:teiHeader/t:fileDesc/t:sourceDesc//t:date{_DATED}",
+            namespaces=NS,
+        ),
+    ),
+)
+
+
+def _date_elsewhere(root, path: str, diags: Diagnostics):
+    """A date written in the dateline, opener, closer or header, marked inferred, with a note."""
+    for where, xp in _ELSEWHERE:
+        for el in xp(root):
+            d = parse_date(el, path, diags, certainty="inferred")
+            if d is not None:
+                diags.info(
+                    path,
+                    el.sourceline,
+                    "date-inferred",
+                    f"no date in correspAction[@type='sent']; used {d.edtf or d.text!r} from "
+                    f"{where}, marked as inferred",
+                )
+                return d
+    return None
+
+
+def _fallback_date(root, header, title: str, path: str, diags: Diagnostics):
+    """When the sent action has no date: the header's ISO title date, a date in the dateline,
+    opener, closer or elsewhere in the header, else a date in the title."""
     for t in header.iterfind(
         "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}title"
     ):
@@ -305,6 +390,9 @@ def _fallback_date(header, title: str, path: str, diags: Diagnostics):
                 f"no date in correspAction[@type='sent']; used the title's date {v}",
             )
             return d
+    d = _date_elsewhere(root, path, diags)
+    if d is not None:
+        return d
     m = _TITLE_ISO.search(title or "")
     if m:
         try:
@@ -347,14 +435,10 @@ def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
 
 def _matter(el, letter: Letter) -> Matter:
     mid = el.get(XML_ID) or f"{letter.id}-m{len(letter.matters) + 1}"
-    m = Matter(id=mid, letter_id=letter.id, summary=text_of(el)[:300])
-    for r in refs(el.get("ana")):
-        if r.startswith("status-"):
-            m.status = r[7:]
-        elif r.startswith("outcome-"):
-            m.outcome = r[8:]
-        elif not r.startswith("stance-") and m.subject is None:
-            m.subject = r
+    m = Matter(id=mid, letter_id=letter.id, summary=text_of(el)[:300], line=el.sourceline)
+    ana = refs(el.get("ana"))
+    m.status, m.outcome = code(ana, "status"), code(ana, "outcome")
+    m.subject = next(iter(subject_codes(ana)), None)
     raised = refs(el.get("resp"))
     m.raised_by = raised[0] if raised else next((a.ref for a in letter.senders if a.ref), None)
     m.addressed_to = next((a.ref for a in letter.addressees if a.ref), None)

@@ -11,6 +11,7 @@ import re
 from lxml import etree
 
 from ..model.letters import Mention, Note, Quantity
+from ..model.refs import code, subject_codes
 from ..model.text import plain_text
 from .xml import TEI, XML_ID, XML_LANG, local, refs
 
@@ -212,7 +213,7 @@ class TextConverter:
             kind = RS_TYPES.get(el.get("type") or "", el.get("type") or "person")
         ids = refs(el.get("ref") or el.get("key"))
         ana = el.get("ana") or ""
-        stance = next((a[8:] for a in refs(ana) if a.startswith("stance-")), None)
+        stance = code(refs(ana), "stance")
         where = mention_place(el, bool(self._in_note), self.version_type)
         for r in ids:
             self.mentions.append(
@@ -250,9 +251,7 @@ class TextConverter:
         return node
 
     def _ana(self, ana: str) -> None:
-        for r in refs(ana):
-            if not r.startswith(("status-", "outcome-", "stance-")):
-                self.subject_refs.append(r)
+        self.subject_refs.extend(subject_codes(refs(ana)))
 
 
 _IN_SIGNED = etree.XPath("boolean(ancestor::t:signed)", namespaces={"t": TEI[1:-1]})
@@ -278,8 +277,9 @@ def build_text(letter) -> None:
     conv = TextConverter()
     for v in letter.versions:
         if v.tei and not v.blocks:
+            # recovered at ingest already (and reported then): undeclared prefixes, numeric ids
             conv.version_type = v.type
-            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8")))
+            v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8"), recovered=[]))
     letter.notes = conv.notes
     for n in letter.notes:
         n.text = plain_text(n.content, skip=())

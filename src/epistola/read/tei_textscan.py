@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from ..model.letters import Mention, Note, Quantity, TextVersion
+from ..model.refs import code, subject_codes
 from .tei_text import NAME_KINDS, RS_TYPES, mention_place
 from .xml import TEI, XML_ID, XML_LANG, local, refs
 
@@ -88,7 +89,7 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
         if kind is None:
             kind = RS_TYPES.get(name.get("type") or "", name.get("type") or "person")
         where = mention_place(name, _IN_NOTE(name), type_)
-        stance = next((a[7:] for a in refs(name.get("ana")) if a.startswith("stance-")), None)
+        stance = code(refs(name.get("ana")), "stance")
         for r in refs(name.get("ref") or name.get("key")):
             out["mentions"].append(
                 Mention(ref=r, kind=kind, where=where, stance=stance, line=name.sourceline)
@@ -124,9 +125,7 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
             )
     out["matters"].extend(_MATTERS(el))
     for a in _ANA(el):
-        for r in refs(a.get("ana")):
-            if not r.startswith(("status-", "outcome-", "stance-")):
-                out["subjects"].append(r)
+        out["subjects"].extend(subject_codes(refs(a.get("ana"))))
     # the reading text: no notes; line breaks, spaces and block ends as word boundaries
     for lb in el.iter(LB, SPACE):
         if lb.get("break") != "no":  # <lb break="no"/> continues a word on the next line

@@ -9,9 +9,10 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def safe_parser() -> etree.XMLParser:
+def safe_parser(recover: bool = False) -> etree.XMLParser:
     # huge_tree=False keeps libxml2's limits on depth and entity expansion (billion laughs).
     return etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -24,13 +25,52 @@ def safe_parser() -> etree.XMLParser:
 
 _PARSER = None
 
+# Errors of well-formed files that real projects write and libxml2 refuses: recovered, with a
+# warning saying what was assumed. Any other error (a tag mismatch...) still refuses the file.
+_RECOVERABLE = {
+    "DTD_XMLID_VALUE": (
+        "xml-id-not-a-name",
+        "{msg}: an xml:id must be an XML name (not start with a digit); read with recovery, "
+        "the id kept as written and references to it resolved",
+    ),
+    "NS_ERR_UNDEFINED_NAMESPACE": (
+        "undeclared-prefix",
+        "{msg}: read with recovery, the element kept without a namespace; declare the prefix "
+        '(e.g. xmlns:xi="http://www.w3.org/2001/XInclude")',
+    ),
+}
 
-def parse_bytes(data: bytes) -> etree._Element:
-    """Parse XML bytes safely; raises ``etree.XMLSyntaxError`` (with ``lineno``) when malformed."""
+
+def _recover(data: bytes, recovered: list) -> etree._Element | None:
+    """The tree of a file whose only errors are recoverable, or None."""
+    parser = safe_parser(recover=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    errors = list(parser.error_log)
+    if root is None or not errors or any(e.type_name not in _RECOVERABLE for e in errors):
+        return None
+    for e in errors:
+        code, text = _RECOVERABLE[e.type_name]
+        recovered.append((e.line, code, text.format(msg=e.message.strip())))
+    return root
+
+
+def parse_bytes(data: bytes, recovered: list | None = None) -> etree._Element:
+    """Parse XML bytes safely; raises ``etree.XMLSyntaxError`` (with ``lineno``) when malformed.
+
+    With a ``recovered`` list, a file refused only for numeric xml:ids or undeclared namespace
+    prefixes is read with libxml2's recovery and ``(line, code, message)`` warnings appended."""
     global _PARSER
     if _PARSER is None:
         _PARSER = safe_parser()
-    root = etree.fromstring(data, _PARSER)
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError:
+        root = _recover(data, recovered) if recovered is not None else None
+        if root is None:
+            raise
     if b"<!ENTITY" not in data:
         return root
     for node in root.iter(etree.Entity):  # unresolved entity references: refuse, say where

@@ -14,11 +14,11 @@ from collections import defaultdict
 from html import escape
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..model import display
 from .html import HtmlRenderer
+from .templating import make_environment
 
 
 class BookRenderer(HtmlRenderer):
@@ -47,14 +47,9 @@ class BookRenderer(HtmlRenderer):
         out.append("</abbr>")
 
 
-def _markdown(text: str) -> Markup:
-    from .templating import markdown
-
-    return markdown(text)
-
-
-def book_html(edition) -> str:
-    """The whole book as one HTML document."""
+def book_html(edition, project_root: Path | None = None) -> str:
+    """The whole book as one HTML document, from ``book/book.html`` (a project's own
+    ``templates/book/book.html`` first; ``project_root`` defaults to the edition's project)."""
     store = edition.store
     meta = edition.meta
     years: dict[int | None, list] = defaultdict(list)
@@ -139,10 +134,8 @@ def book_html(edition) -> str:
         {"term": e.term, "expansions": e.expansions, "note": e.note}
         for e in edition.entries("term")
     ]
-    env = Environment(
-        loader=PackageLoader("epistola.render", "templates"), autoescape=select_autoescape(["html"])
-    )
-    env.filters["markdown"] = _markdown
+    root = project_root or store.get_meta("project_root")
+    env = make_environment(Path(root) if root else None)  # a project's templates reach the book
     lang = (meta.languages or ["en"])[-1]
     photos = store.execute(
         "SELECT p.id, p.file, p.caption, p.persons, p.credit, a.data FROM photographs p "
@@ -168,7 +161,7 @@ def book_html(edition) -> str:
     )
 
 
-def write_book(edition, out: Path) -> Path:
+def write_book(edition, out: Path, project_root: Path | None = None) -> Path:
     """Render the book to ``out`` (a .pdf path). Images are the edition's own assets, embedded
     as data: URIs; the renderer may fetch nothing else (no files, no network)."""
     from weasyprint import HTML
@@ -176,5 +169,5 @@ def write_book(edition, out: Path) -> Path:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fetcher = URLFetcher(allowed_protocols=("data",))
-    HTML(string=book_html(edition), url_fetcher=fetcher, base_url=".").write_pdf(out)
+    HTML(string=book_html(edition, project_root), url_fetcher=fetcher, base_url=".").write_pdf(out)
     return out

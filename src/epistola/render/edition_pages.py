@@ -10,15 +10,6 @@ from .room import ReadingRoom
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def month_counts(room: ReadingRoom) -> dict:
-    """(year, month) -> number of letters whose earliest possible day falls in that month."""
-    c: Counter = Counter()
-    for r in room.letters.values():
-        if r["earliest"]:
-            c[(int(r["earliest"][:4]), int(r["earliest"][5:7]))] += 1
-    return c
-
-
 def month_strip(room: ReadingRoom, year: int, root: str, on_page: bool) -> list[dict]:
     counts = room.month_counts
     peak = max(counts.values()) if counts else 1

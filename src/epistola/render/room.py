@@ -15,7 +15,9 @@ from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition
-from ..store.codec import norm_ref
+from ..model.letters import letter_label
+from ..model.refs import resolve_ref
+from ..model.registers import life_span
 from . import urls
 
 SUMMARY_COLUMNS = (
@@ -38,11 +40,7 @@ class ReadingRoom:
         self.project_root = Path(root) if root else None
         self.letters: dict[str, dict] = {}
         for r in s.execute(f"SELECT {SUMMARY_COLUMNS} FROM letters ORDER BY number"):
-            r["label"] = (
-                f"{r['year']} No. {r['number_in_year']}"
-                if r["year"] is not None and r["number_in_year"] is not None
-                else r["id"]
-            )
+            r["label"] = letter_label(r["id"], r["year"], r["number_in_year"])
             self.letters[r["id"]] = r
         self.order = list(self.letters)
         self.entries: dict[str, dict] = {
@@ -131,10 +129,7 @@ class ReadingRoom:
         """A reference (id, #id or authority URI) -> the register entry id, or None."""
         if not ref:
             return None
-        ref = ref.lstrip("#")
-        if ref in self.entries:
-            return ref
-        found = self.aliases.get(norm_ref(ref)) or self.aliases.get(ref)
+        found = resolve_ref(ref, self.aliases)
         return found if found in self.entries else None
 
     def entry_data(self, entry_id: str) -> dict:
@@ -148,9 +143,12 @@ class ReadingRoom:
 
     @cached_property
     def month_counts(self) -> dict:
-        from .edition_pages import month_counts
-
-        return month_counts(self)
+        """(year, month) -> number of letters whose earliest possible day falls in that month."""
+        c: Counter = Counter()
+        for r in self.letters.values():
+            if r["earliest"]:
+                c[(int(r["earliest"][:4]), int(r["earliest"][5:7]))] += 1
+        return c
 
     @cached_property
     def coords(self) -> dict[str, tuple[float, float]]:
@@ -163,15 +161,22 @@ class ReadingRoom:
 
     @cached_property
     def life(self) -> dict[str, str]:
-        from .register_pages import life_dates
-
-        return life_dates(self)
+        """Person id -> "1862–1931" (life dates, years only; "?" for the unknown end)."""
+        out = {}
+        for r in self.store.execute("SELECT id, birth, death FROM persons"):
+            life = life_span(r["birth"], r["death"])
+            if life:
+                out[r["id"]] = life
+        return out
 
     @cached_property
     def org_existence(self) -> dict[str, str]:
-        from .register_pages import org_existence
-
-        return org_existence(self)
+        """Organisation id -> "1917 – 1991" where the register gives when it existed."""
+        out = {}
+        for r in self.store.execute("SELECT id, existed_from, existed_to FROM organisations"):
+            if r["existed_from"] or r["existed_to"]:
+                out[r["id"]] = f"{r['existed_from'] or '?'} – {r['existed_to'] or ''}".strip()
+        return out
 
     @cached_property
     def asset_set(self) -> frozenset[str]:

@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from ..model.front import without_title
 from .urls import slug
 
 PACKAGE_STATIC = Path(str(resources.files("epistola.render").joinpath("static")))
@@ -27,8 +28,9 @@ PACKAGE_TEMPLATES = Path(str(resources.files("epistola.render").joinpath("templa
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 
 
-def markdown(text: str | None) -> Markup:
-    return Markup(_md.render(text or ""))
+def markdown(text: str | None, title: str | None = None) -> Markup:
+    """Markdown as HTML; with ``title``, a first heading repeating it is left out."""
+    return Markup(_md.render(without_title(text or "", title)))
 
 
 _MARK = re.compile(r"(</?mark>)")
@@ -75,6 +77,7 @@ def static_files(project_root: Path | None) -> dict[str, Path]:
 
 
 def make_environment(project_root: Path | None) -> Environment:
+    """Project templates first, the package's second; the site, the server and the book."""
     loaders = []
     if project_root and (project_root / "templates").is_dir():
         loaders.append(FileSystemLoader(str(project_root / "templates")))

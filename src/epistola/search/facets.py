@@ -15,6 +15,8 @@ import threading
 
 import numpy as np
 
+from ..model.refs import ref_key
+
 SCALARS = {
     "number": "int32",
     "year": "int32",
@@ -232,6 +234,7 @@ def entry_labels(store, rowids: list[int]) -> dict[int, tuple[str, str]]:
 
 def entry_rowids(store, ids: list[str]) -> list[int]:
     """entries.rowid of entry ids (authority aliases resolved); unknown ids are dropped."""
+    ids = [k for k in map(ref_key, ids) if k]
     if not ids:
         return []
     marks = ",".join("?" * len(ids))

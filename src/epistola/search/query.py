@@ -19,6 +19,7 @@ import sqlite3
 import numpy as np
 
 from ..errors import EditionFormatError, QueryError
+from ..model.letters import letter_label
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
 from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
 from .names import PARTICLES, query_keys, transliterations
@@ -513,7 +514,7 @@ def _results(store, comp, fd, ids, ranks, start, end) -> list[dict]:
         for where, tlang, text in sources:
             for h in snippets_of(text, tlang or lang, comp.hl, MAX_SNIPPETS - len(snips)):
                 snips.append({"where": where, "html": h})
-        label = f"{r['year']} No. {r['number_in_year']}" if r["year"] else f"No. {r['number']}"
+        label = letter_label(r["id"], r["year"], r["number_in_year"])
         item = {
             "letter": r["id"],
             "number": r["number"],

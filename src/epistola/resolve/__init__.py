@@ -12,10 +12,10 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from .diagnostics import Diagnostics
-from .preferred_names import apply_register_names
-from .store.base import Store
-from .store.codec import norm_ref
+from ..diagnostics import Diagnostics
+from ..model.refs import ref_key
+from ..preferred_names import apply_register_names
+from ..store.base import Store
 
 
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:
@@ -44,7 +44,7 @@ def _aliases(store: Store) -> None:
     for r in rows:
         for v in (json.loads(r["data"]).get("idnos") or {}).values():
             if isinstance(v, str) and v.startswith(("http://", "https://")):
-                aliases.setdefault(norm_ref(v), r["id"])
+                aliases.setdefault(ref_key(v), r["id"])
     store.insert("entry_aliases", list(aliases.items()))
 
 
