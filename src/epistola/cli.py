@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,14 +22,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console for people: on a terminal, its width; piped or redirected, no width at all
+    (nothing cut to 80 columns or wrapped mid-phrase in a file or a pipe)."""
+    c = Console(stderr=stderr)
+    if not c.is_terminal:
+        c = Console(stderr=stderr, width=100_000, soft_wrap=True)
+    return c
+
+
+console = _console(stderr=True)
+out = _console()
 
 
 def fail(e: EpistolaError) -> None:
-    console.print(f"[bold red]error:[/] {e}")
+    # messages are text, not console markup: "[@type='sent']" must print as written
+    console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
     if e.hint:
-        console.print(f"[yellow]how to fix:[/] {e.hint}")
+        console.print(f"[yellow]how to fix:[/] {escape(e.hint)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -58,18 +71,22 @@ def run_ingest(project, target, workers=None):
     return result
 
 
-def print_diagnostics(diags, *, limit_per_code: int = 20) -> None:
+def print_diagnostics(diags, *, limit_per_code: int = 20, to: Console | None = None) -> None:
+    to = to or console
     groups = defaultdict(list)
     for d in diags:
         groups[(d.severity, d.code)].append(d)
     order = {"error": 0, "warning": 1, "info": 2}
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
     for (sev, code), items in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-        console.print(f"[bold {colour[sev]}]{sev}[/] [bold]{code}[/] ({len(items)})")
+        to.print(f"[bold {colour[sev]}]{sev}[/] [bold]{escape(code)}[/] ({len(items)})")
         for d in items[:limit_per_code]:
-            console.print(f"  {d.location()}: {d.message}", highlight=False, soft_wrap=True)
+            # the message exactly as --json gives it: escaped, never read as markup
+            to.print(
+                f"  {escape(d.location())}: {escape(d.message)}", highlight=False, soft_wrap=True
+            )
         if len(items) > limit_per_code:
-            console.print(f"  … and {len(items) - limit_per_code} more (--json lists all)")
+            to.print(f"  … and {len(items) - limit_per_code} more (--json lists all)")
 
 
 def summary_line(diags) -> str:
@@ -100,7 +117,7 @@ def ingest(
         print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
     console.print(
         f"[green]{result.letters} letters[/] from {result.files} files in "
-        f"{result.seconds:.1f} s -> {out_}; {summary_line(result.diagnostics)}"
+        f"{result.seconds:.1f} s -> {escape(out_)}; {summary_line(result.diagnostics)}"
     )
     if result.diagnostics.failed(strict):
         raise typer.Exit(1)
@@ -114,7 +131,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="diagnostics as JSON on stdout"),
     strict: bool = typer.Option(False, help="warnings fail the check too"),
 ):
-    """Report every problem in the sources at once, grouped by kind."""
+    """Report every problem in the sources at once, grouped by kind (on stdout)."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
             result = run_ingest([str(s) for s in sources], str(Path(tmp) / "check.sqlite"))
@@ -123,9 +140,11 @@ def check(
     if as_json:
         out.print_json(json.dumps([d.as_dict() for d in result.diagnostics], ensure_ascii=False))
     else:
-        print_diagnostics(result.diagnostics)
-        console.print(
-            f"{result.letters} letters in {result.files} files: {summary_line(result.diagnostics)}"
+        # the report is the command's output: stdout, so that `check DIR > report.txt` holds it
+        print_diagnostics(result.diagnostics, to=out)
+        out.print(
+            f"{result.letters} letters in {result.files} files: {summary_line(result.diagnostics)}",
+            highlight=False,
         )
     if result.diagnostics.failed(strict):
         raise typer.Exit(1)
@@ -257,37 +276,60 @@ def search(
     print_search(res)
 
 
-def print_search(res: dict) -> None:
+SEARCH_FACETS = ("year", "sender", "addressee", "person", "place", "kind", "lang", "subject")
+
+
+def print_search(res: dict, facet_values: int = 5) -> None:
     import re
 
     def marks(html: str) -> str:
         from html import unescape
 
-        text = unescape(re.sub(r"</?mark>", "\x00", html).replace("[", "\\["))
+        text = escape(unescape(re.sub(r"</?mark>", "\x00", html)))
         parts = text.split("\x00")
         return "".join(f"[bold yellow]{p}[/]" if i % 2 else p for i, p in enumerate(parts))
 
     first = (res["page"] - 1) * res["per_page"] + 1
     last = first + len(res["results"]) - 1
-    out.print(f"[bold]{res['total']}[/] letters match {res['query']!r}", highlight=False)
+    out.print(
+        f"[bold]{res['total']}[/] letters match {escape(repr(res['query']))}", highlight=False
+    )
     for n in res.get("names", []):
         out.print(
-            f"  name: {n['label']} ({n['kind']} {n['id']}) for {n['query']!r}", highlight=False
+            escape(f"  name: {n['label']} ({n['kind']} {n['id']}) for {n['query']!r}"),
+            highlight=False,
         )
     for r in res["results"]:
-        who = " → ".join(x for x in (r["sender"], r["addressee"]) if x)
+        who = escape(" → ".join(x for x in (r["sender"], r["addressee"]) if x))
         maybe = " (date possibly in range)" if r.get("date_match") == "possible" else ""
         out.print(
-            f"[bold]{r['label']}[/] {r['date'] or 'undated'} {who} [dim]{r['letter']}[/]{maybe}",
+            f"[bold]{escape(r['label'])}[/] {escape(r['date'] or 'undated')} {who} "
+            f"[dim]{escape(r['letter'])}[/]{maybe}",
             highlight=False,
         )
         for s in r["snippets"]:
-            out.print(f"   [dim]{s['where']}:[/] {marks(s['html'])}", highlight=False)
+            out.print(f"   [dim]{escape(s['where'])}:[/] {marks(s['html'])}", highlight=False)
     if res["total"]:
         out.print(f"[dim]results {first}–{last} of {res['total']}[/]")
+    facets = res.get("facets") or {}
+    if res["total"] and any(facets.get(k) for k in SEARCH_FACETS):
+        out.print("[bold]facets[/] (narrow with --year, --sender ... VALUE; --json lists all)")
+        for key in SEARCH_FACETS:
+            values = facets.get(key) or []
+            if not values:
+                continue
+            shown = ", ".join(
+                f"{v['label']} ({v['count']})"
+                if str(v["label"]) == str(v["value"])
+                else f"{v['label']} [{v['value']}] ({v['count']})"
+                for v in values[:facet_values]
+            )
+            more = f", … {len(values) - facet_values} more" if len(values) > facet_values else ""
+            out.print(f"  {key}: {escape(shown + more)}", highlight=False)
     for o in res.get("other", []):
         out.print(
-            f"[bold]{o['kind']}[/] {o['title']} [dim]{o['id']}[/]: {marks(o['snippet'])}",
+            f"[bold]{escape(o['kind'])}[/] {escape(o['title'])} [dim]{escape(o['id'])}[/]: "
+            f"{marks(o['snippet'])}",
             highlight=False,
         )
 

@@ -99,6 +99,15 @@ def days(a: str, b: str) -> int:
     return (date.fromisoformat(b) - date.fromisoformat(a)).days
 
 
+# The letters' own words: names in the original's text, and signatures other than the
+# writer's own (a name in a translation, a note or the sender's signature is no mention).
+COUNTED_MENTION = (
+    "(COALESCE(m.place, 'text') = 'text' OR (m.place = 'signature' AND NOT EXISTS ("
+    "SELECT 1 FROM letter_agents s WHERE s.letter_id = m.letter_id AND s.action = 'sent' "
+    "AND s.entry_id = m.entry_id)))"
+)
+
+
 @dataclass
 class Facts:
     """Look-ups shared by the analyses of one edition, made once per run."""

@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+from ..edition import published_path
 from ..store.codec import letter_from_plain, to_plain
 from . import facsimiles, urls
 from .html import HtmlRenderer
@@ -53,6 +54,7 @@ _LOCK = threading.Lock()
 def _load_letter(room: ReadingRoom, letter_id: str) -> dict:
     rows = room.store.execute("SELECT data FROM letters WHERE id = ?", (letter_id,))
     data = to_plain(letter_from_plain(json.loads(rows[0]["data"])))
+    data["source_path"] = published_path(data.get("source_path"), room.project_root)
     for v in data.get("versions", []):
         v.pop("tei", None)  # the TEI itself is served at letters/<id>.xml
         v.pop("text", None)
@@ -80,6 +82,7 @@ def _party(room, agent: dict, root: str) -> dict:
         "name": agent.get("name") or (room.entries[eid]["name"] if eid else "?"),
         "href": room.entry_href(eid, root) if eid else None,
         "uncertain": agent.get("cert") == "low",
+        "written": agent.get("written"),  # the letter's own spelling, where not the register's
     }
 
 

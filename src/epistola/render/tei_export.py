@@ -90,7 +90,7 @@ def letter_tei(row: dict, data: dict) -> bytes:
         d = action.get("date") or {}
         if d:
             _el(a, "date", d.get("text"), when=d.get("when"), notBefore=d.get("not_before"),
-                notAfter=d.get("not_after"), cert="low" if d.get("certainty") != "exact" else None)  # fmt: skip
+                notAfter=d.get("not_after"), cert="low" if d.get("certainty") in ("conjectured", "uncertain") else None)  # fmt: skip
     text = _el(tei, "text")
     notes = {n["n"]: n for n in data.get("notes", [])}
     versions = data.get("versions", [])

@@ -14,13 +14,15 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..model.refs import ref_key
+from ..preferred_names import apply_register_names
 from ..store.base import Store
 
 
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     _aliases(store)
     _references(store, diags)
-    _party_names(store)
+    _party_names(store)  # parties given by id only: named from the register
+    apply_register_names(store)  # the register's preferred name shown, the written kept
     _number(store)
     _links(store, diags)
     _terms(store)

@@ -163,6 +163,15 @@ def _bool(key: str, v) -> bool:
     raise QueryError(f"filter {key}={v!r} is not true or false", f"Use {key}=true or {key}=false.")
 
 
+def edition_kind(value: str) -> str:
+    """A kind as the edition stores it, from its own label or the sources' term for it
+    (``шифротелеграмма``, ``Postkarte`` -> ``ciphered telegram``, ``postcard``)."""
+    from ..read.tei import KIND_MAP
+
+    v = str(value).strip()
+    return KIND_MAP.get(v.lower(), v.lower() if v.lower() in KIND_MAP.values() else v)
+
+
 def _as_list(v) -> list:
     if v is None or v == "":
         return []
@@ -230,15 +239,29 @@ def _filter_mask(store, fd: FacetData, filters: dict):
     for key in ENTITY_FACETS:
         ids = [str(x) for x in _as_list(filters.get(key))]
         if ids:
-            add(fd.letters_with(key, entry_rowids(store, ids)))
+            rowids = entry_rowids(store, ids)
+            if not rowids:
+                raise QueryError(
+                    f"filter {key}={','.join(ids)!r}: no such register entry in this edition",
+                    f"Use a register id (such as the ids the {key} facet lists), not a name.",
+                )
+            add(fd.letters_with(key, rowids))
     for key, vocab in (("kind", fd.kinds), ("lang", fd.langs), ("subject", fd.subjects)):
         wanted = {str(x) for x in _as_list(filters.get(key))}
+        if key == "kind":
+            wanted = {edition_kind(w) for w in wanted}
         if wanted:
             codes = [
                 i
                 for i, v in enumerate(vocab)
                 if v in wanted or (key == "lang" and base_lang(v) in wanted)
             ]
+            if not codes:
+                known = ", ".join(sorted(str(v) for v in vocab if v)) or "none"
+                raise QueryError(
+                    f"filter {key}={','.join(sorted(wanted))!r} matches no letter in this edition",
+                    f"Values of {key} in this edition: {known}.",
+                )
             if key == "kind":
                 add(np.isin(fd.kind, codes))
             else:

@@ -12,8 +12,16 @@ import mimetypes
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from ..edition import Edition, open_edition
@@ -90,6 +98,10 @@ def create_app(edition: Edition | str) -> Starlette:
 
     def page(request: Request) -> Response:
         path = request.path_params.get("path", "") or "index.html"
+        if path == "api" or path.startswith("api/"):
+            return JSONResponse(
+                {"error": f"no API route /{path}", "hint": API_ROUTES_HINT}, status_code=404
+            )
         if path.endswith("/"):
             path += "index.html"
         if path.startswith("static/"):
@@ -132,7 +144,14 @@ def create_app(edition: Edition | str) -> Starlette:
         Route("/", root),
         Route("/{path:path}", page),
     ]
-    app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            QueryError: _query_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
     app.state.pages = pages
     return app
 
@@ -155,3 +174,25 @@ def _esc(s: str) -> str:
 
 async def _query_error(request, exc: QueryError):
     return JSONResponse({"error": str(exc), "hint": exc.hint}, status_code=400)
+
+
+API_ROUTES_HINT = "The API's routes are listed in /api/openapi.json (docs/api.md)."
+
+
+async def _http_error(request, exc: HTTPException):
+    """Under /api/ every error is JSON {error, hint} (405 for a method other than GET...)."""
+    if not request.url.path.startswith("/api/"):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    hint = "The API answers GET only." if exc.status_code == 405 else API_ROUTES_HINT
+    return JSONResponse(
+        {"error": exc.detail, "hint": hint}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _server_error(request, exc: Exception):
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"error": "internal error", "hint": "Report it with the URL you asked for."},
+            status_code=500,
+        )
+    return PlainTextResponse("Internal Server Error", status_code=500)
