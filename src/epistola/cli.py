@@ -276,7 +276,9 @@ BUILD_STEPS: list = []
 def stats(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     analysis: str = typer.Argument(
-        ..., help="timeline, priorities, matters, quantities, persons, replies or network"
+        ...,
+        help="timeline, priorities, matters, quantities, persons, replies, network, vocabulary "
+        "or topics",
     ),
     view: str = typer.Option(None, "--view", "-v", help="one of the analysis's views"),
     as_json: bool = typer.Option(False, "--json", help="the whole result as JSON"),
@@ -287,6 +289,8 @@ def stats(
     min_letters: int = typer.Option(None, help="network: keep pairs named in this many letters"),
     by: str = typer.Option(None, help="replies kinds: 'letter' (answered) or 'reply'"),
     person: str = typer.Option(None, help="persons years: one person's id"),
+    topics: int = typer.Option(None, help="topics: how many topics to find"),
+    min_words: int = typer.Option(None, help="vocabulary: fewest words a group needs"),
     gexf: Path = typer.Option(None, help="network: write the graph as GEXF (Gephi)"),
     graphml: Path = typer.Option(None, help="network: write the graph as GraphML"),
     comentions: bool = typer.Option(False, help="network export: the co-mention graph"),
@@ -296,7 +300,9 @@ def stats(
     from .analyse.result import Facts, left_out_notes
     from .edition import open_edition
 
-    given = dict(top=top, min_letters=min_letters, by=by, person=person)
+    given = dict(
+        top=top, min_letters=min_letters, by=by, person=person, topics=topics, min_words=min_words
+    )
     options = {k: v for k, v in given.items() if v is not None}
     if proposed:
         options["proposed"] = True

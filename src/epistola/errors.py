@@ -41,4 +41,7 @@ class BuildFailed(EpistolaError):
 
 
 class UnknownAnalysis(EpistolaError):
-    hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."
+    hint = (
+        "Analyses: timeline, priorities, matters, quantities, persons, replies, network, "
+        "vocabulary, topics."
+    )

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UnknownAnalysis
-from . import matters, network, persons, priorities, quantities, replies, timeline
+from . import (
+    matters,
+    network,
+    persons,
+    priorities,
+    quantities,
+    replies,
+    timeline,
+    topics,
+    vocabulary,
+)
 from .result import Facts, to_csv, to_frame
 
 
@@ -82,6 +92,20 @@ ANALYSES: dict[str, Analysis] = {
             "Who wrote to whom, and who is mentioned together?",
             network.VIEWS,
             "letters",
+        ),
+        Analysis(
+            "vocabulary",
+            "Vocabulary",
+            "Which words set a writer, a year or a correspondence apart? (no coding needed)",
+            vocabulary.VIEWS,
+            "writers",
+        ),
+        Analysis(
+            "topics",
+            "Topics",
+            "What do the letters talk about, who writes about what, and when? (no coding needed)",
+            topics.VIEWS,
+            "topics",
         ),
     )
 }

@@ -4,7 +4,7 @@
     GET /api/letters/{id}         one letter, all of it (the same JSON as letters/<id>.json)
     GET /api/persons/{id}         a register entry with the letters from, to and mentioning it
     GET /api/search               full-text search with filters and facets (docs/search.md)
-    GET /api/stats/{name}         one analysis (docs/analyses.md)
+    GET /api/stats/{name}         one analysis view, JSON or CSV (docs/analyses.md)
     GET /api/openapi.json         this API as OpenAPI 3.1
 
 Errors are JSON too: ``{"error": message, "hint": how to fix}`` with 400 or 404.
@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..errors import EpistolaError, QueryError, UnknownEntry
+from ..errors import EpistolaError, QueryError, UnknownAnalysis, UnknownEntry
 from ..render import urls
 from ..render.letter_page import letter_json
 from ..render.pages import Pages
@@ -135,7 +135,7 @@ def routes(pages: Pages) -> list[Route]:
 
     def stats(request: Request) -> Response:
         try:
-            from ..analyse import ANALYSES, run
+            from ..analyse import ANALYSES, run, to_csv
         except ImportError:
             return _error(UnknownEntry("this installation has no analyses"), 404)
         name = request.path_params["name"]
@@ -143,10 +143,20 @@ def routes(pages: Pages) -> list[Route]:
             return _error(
                 UnknownEntry(f"no analysis {name!r}; known: {', '.join(sorted(ANALYSES))}"), 404
             )
+        p = request.query_params
+        options = {}
         try:
-            return JSONResponse(json.loads(json.dumps(run(edition, name), default=str)))
+            for key in ("top", "topics", "min_words"):
+                if p.get(key):
+                    options[key] = _int(p, key, 0, 1, 10_000)
+            res = run(edition, name, p.get("view") or None, **options)
+        except UnknownAnalysis as e:
+            return _error(e, 404)
         except QueryError as e:
             return _error(e, 400)
+        if p.get("format") == "csv":
+            return Response(to_csv(res), media_type="text/csv; charset=utf-8")
+        return JSONResponse(json.loads(json.dumps(res, default=str)))
 
     def spec(request: Request) -> Response:
         return JSONResponse(openapi())
