@@ -474,3 +474,47 @@ def _build_site(project, edition_file, dest) -> None:
 
 
 BUILD_STEPS.append(("site", _build_site))
+
+
+@app.command()
+def suggest(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    kind: list[str] = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="person, place, organisation, acronym, quantity, matter, "
+        "stance or subject (repeatable; default all)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="a JSON list of suggestions"),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV with an empty 'accepted' column"),
+    all_: bool = typer.Option(False, "--all", help="also what the editors coded already"),
+):
+    """Proposed coding from the letters' untagged text, never mixed with editor coding."""
+    from .suggest import COLUMNS
+    from .suggest import suggest as run_suggest
+
+    try:
+        rows = run_suggest(edition, kind or None, skip_coded=not all_)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=[*COLUMNS, "accepted"], lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "accepted": ""})
+        return
+    from rich.markup import escape
+
+    t = Table(title=f"{len(rows)} suggestion(s), proposed, not coded")
+    for c in ("kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*(escape("" if r[c] is None else str(r[c])[:60]) for c in (
+            "kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source")))  # fmt: skip
+    out.print(t)
