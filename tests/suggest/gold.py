@@ -8,6 +8,7 @@ heldout/README.md)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -100,8 +101,8 @@ def score(suggestions: list[dict], gold: dict[str, dict]) -> dict[str, dict]:
     true = {(lid, e) for lid, g in gold.items() for e in g["names"]}
     out["names"] = pr(len(pred & true), len(pred), len(true))
     # acronyms: distinct forms over the whole set (recall: of the gold forms, how many found)
-    pred_a = {s["text"] for s in sug if s["kind"] == "acronym"}
-    true_a = {a for g in gold.values() for a in g["acronyms"]}
+    pred_a = {_acronym(s["text"]) for s in sug if s["kind"] == "acronym"}
+    true_a = {_acronym(a) for g in gold.values() for a in g["acronyms"]}
     out["acronyms"] = pr(len(pred_a & true_a), len(pred_a), len(true_a))
     # quantities: (letter, value) as a multiset; unit, commodity and status of the matches
     tp = unit_ok = com_ok = com_n = st_ok = 0
@@ -146,9 +147,47 @@ def score(suggestions: list[dict], gold: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def _acronym(form: str) -> str:
+    """Forms compared by dictionary form (крайсовета = Крайсовет), capitals as written."""
+    import pymorphy3
+
+    if re.search("[а-яё]", form.lower()) and not form.isupper():
+        return _MORPH.setdefault("m", pymorphy3.MorphAnalyzer()).parse(form.lower())[0].normal_form
+    return form.lower()
+
+
+_MORPH: dict = {}
+
+
 def _unit(u):
     return {"gold-rouble": "rouble"}.get(u, u)
 
 
 def _commodity(c):
     return Counter({"grain-export": "grain"}).get(c) or c
+
+
+def sample_linking(store) -> dict:
+    """Each register name the sample's editors tagged in a letter's text (persName, placeName,
+    orgName with @ref; Russian originals and English translations), given alone to the name
+    linker: is the first entry it links the tagged one?"""
+    from epistola.suggest.names import Linker
+
+    linker = Linker(store)
+    right = wrong = missed = 0
+    for path in sorted((SAMPLE / "letters").rglob("*.xml")):
+        root = etree.parse(str(path)).getroot()
+        for body in root.iter(f"{TEI}body"):
+            for el in body.iter(f"{TEI}persName", f"{TEI}placeName", f"{TEI}orgName"):
+                ref = (el.get("ref") or "").lstrip("#")
+                if not ref:
+                    continue
+                hits = list(linker.scan(" ".join("".join(el.itertext()).split())))
+                if not hits:
+                    missed += 1
+                elif hits[0][2] == ref:
+                    right += 1
+                else:
+                    wrong += 1
+    return {"precision": round(right / (right + wrong), 3), "linked": right + wrong,
+            "right": right, "missed": missed}  # fmt: skip

@@ -24,9 +24,13 @@ from ..search.fold import fold, is_cyrillic
 from .corpus import Corpus
 
 CAPS = re.compile(r"\b[^\W\d_]*[A-ZÄÖÜА-ЯЁ][^\W\d_]*[A-ZÄÖÜА-ЯЁ][^\W\d_]*\b")
-_CASE_ENDING = re.compile(r"^([A-ZÄÖÜА-ЯЁ]{2,})-?([a-zа-яё]{1,3})$")
+# Russian case endings written after an acronym (НКИДа, ЦКК-ой): dropped for the base form
+_CASE_ENDING = re.compile(r"^([А-ЯЁ]{2,})-?(а|у|ом|ой|е|ы|ов|ам|ами|ах|ю)$")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
 SYLLABLES = ("нарком", "глав", "гос", "пром", "торг", "внеш", "центр", "проф", "парт", "обл",
-             "губ", "рай", "окр", "сов", "мос", "лен", "тех", "хоз", "с/х")  # fmt: skip
+             "губ", "край", "рай", "окр", "сов", "мос", "лен", "тех", "хоз")  # fmt: skip
+# abbreviated units and numbers (тыс., млн., руб.) are no acronyms to explain
+UNIT_WORDS = frozenset("тыс млн млрд руб коп сто проц".split())
 WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -38,9 +42,7 @@ def _morph():
 
 def base_form(word: str) -> str:
     m = _CASE_ENDING.match(word)
-    if m and is_cyrillic(word[:1].lower()):
-        return m.group(1)
-    return word
+    return m.group(1) if m else word
 
 
 def _syllabic(word: str) -> bool:
@@ -51,9 +53,9 @@ def _syllabic(word: str) -> bool:
         rest = low[len(syl) :]
         if low.startswith(syl) and len(rest) >= 3:
             morph = _morph()
-            p = morph.parse(low)[0]
-            if p.tag.POS != "NOUN":
-                return False
+            parses = morph.parse(low)
+            if parses[0].tag.POS != "NOUN" or any(p.tag.POS == "ADJF" for p in parses):
+                return False  # "Главное" is an adjective used as a noun
             r = morph.parse(rest)[0]
             if r.tag.POS == "NOUN" and morph.word_is_known(rest) and len(r.normal_form) >= 3:
                 return True
@@ -61,6 +63,8 @@ def _syllabic(word: str) -> bool:
 
 
 def _is_acronym(word: str, shouting: bool) -> tuple[float, str] | None:
+    if _ROMAN.match(word) or word.lower() in UNIT_WORDS:
+        return None
     if CAPS.fullmatch(word) and not shouting:
         letters = [c for c in word if c.isalpha()]
         caps = sum(1 for c in letters if c.isupper())
@@ -74,7 +78,7 @@ def _is_acronym(word: str, shouting: bool) -> tuple[float, str] | None:
     if is_cyrillic(word[:1].lower()):
         low = word.lower()
         p = _morph().parse(low)[0]
-        if "Abbr" in p.tag and len(low) >= 2 and _morph().word_is_known(low):
+        if "Abbr" in p.tag and "Orgn" in p.tag and _morph().word_is_known(low):
             return 0.7, "acronyms:dictionary"
         if _syllabic(word):
             return 0.6, "acronyms:syllabic"
@@ -109,8 +113,7 @@ def find(corpus: Corpus) -> dict[str, dict]:
                 continue
             base = base_form(w)
             if hit[1] != "acronyms:capitals" and is_cyrillic(base[:1].lower()):
-                lemma = _morph().parse(w.lower())[0].normal_form
-                base = lemma[:1].upper() + lemma[1:] if w[:1].isupper() else lemma
+                base = _morph().parse(w.lower())[0].normal_form  # Крайсовета = крайсовет
             f = found.get(base)
             if f is None:
                 f = found[base] = {"count": 0, "letters": Counter(), "letter": t.letter,

@@ -73,45 +73,59 @@ def _kind_of(store) -> dict[str, str]:
     }
 
 
-def find(corpus: Corpus) -> list[dict]:
-    """Every linked name: letter, text, at (offset), entry, confidence, source."""
-    cached = corpus.__dict__.get("_names")
-    if cached is not None:
-        return cached
-    exact, stems = register_keys(corpus.store)
-    longest = min(MAX_WORDS, max((k.count(" ") + 1 for k in exact), default=1))
-    out = []
-    for t in corpus.texts:
-        spans = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(t.text)]
+class Linker:
+    """Name keys of one edition's registers, and the scan of a text for them."""
+
+    def __init__(self, store):
+        self.exact, self.stems = register_keys(store)
+        self.longest = min(MAX_WORDS, max((k.count(" ") + 1 for k in self.exact), default=1))
+        # first words of every key, as written, as a lemma or as a stem: others start no name
+        self.firsts = {k.split(" ", 1)[0] for k in self.exact} | {
+            k.split(" ", 1)[0] for k in self.stems
+        }
+
+    def scan(self, text: str):
+        """(start, end, entry, confidence, source) for each name in ``text``, longest first."""
+        spans = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
         folded = [fold(w) for _, _, w in spans]
         i = 0
         while i < len(spans):
+            w = folded[i]
+            if (
+                w not in self.firsts
+                and _stem(w) not in self.firsts
+                and not (is_cyrillic(w) and any(x in self.firsts for x in lemmas(w)[1:]))
+            ):
+                i += 1
+                continue
             hit = None
-            for n in range(min(longest, len(spans) - i), 0, -1):
-                hit = _match(folded[i : i + n], spans[i : i + n], exact, stems)
+            for n in range(min(self.longest, len(spans) - i), 0, -1):
+                hit = _match(folded[i : i + n], spans[i : i + n], self.exact, self.stems)
                 if hit:
                     break
             if not hit:
                 i += 1
                 continue
             ids, conf, source = hit
-            start, end = spans[i][0], spans[i + n - 1][1]
             entry = sorted(ids)[0]
             if len(ids) > 1:
-                entry = _prefer(ids, folded[i : i + n], exact)
+                entry = _prefer(ids, folded[i : i + n], self.exact)
                 conf, source = 0.4, source + "+ambiguous"
-            out.append(
-                {
-                    "letter": t.letter,
-                    "text": t.text[start:end],
-                    "at": start,
-                    "entry": entry,
-                    "confidence": conf,
-                    "source": source,
-                    "lang": t.lang,
-                }
-            )
+            yield spans[i][0], spans[i + n - 1][1], entry, conf, source
             i += n
+
+
+def find(corpus: Corpus) -> list[dict]:
+    """Every linked name: letter, text, at (offset), entry, confidence, source."""
+    cached = corpus.__dict__.get("_names")
+    if cached is not None:
+        return cached
+    linker = Linker(corpus.store)
+    out = []
+    for t in corpus.texts:
+        for start, end, entry, conf, source in linker.scan(t.text):
+            out.append({"letter": t.letter, "text": t.text[start:end], "at": start,
+                        "entry": entry, "confidence": conf, "source": source})  # fmt: skip
     corpus.__dict__["_names"] = out
     return out
 

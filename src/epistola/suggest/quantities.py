@@ -158,10 +158,12 @@ def find_in(text: str) -> list[dict]:
         s, e, w, kind = items[i]
         if kind == "num":
             value, used = _digits(w), 1
-            if text[e : e + 1] in (")", ".") and not text[e + 1 : e + 2].isdigit():
-                if text[e : e + 1] == ")" or i + 1 >= len(items):
-                    i += 1  # a numbered point "1)" or a number ending the sentence
-                    continue
+            after = text[e : e + 3]
+            if re.match(r"\)|[-/.][^\s\d]|\.\s+[«\"\w]", after) and (
+                value < 100 or after[0] != "."
+            ):
+                i += 1  # "1)", "2. Щукин" (points), "16-го", "19/VIII", "16.VIII" (dates)
+                continue
         else:
             got = _word_number(lemmas, i)
             if got is None:
@@ -169,7 +171,9 @@ def find_in(text: str) -> list[dict]:
                 continue
             value, used = got
         j = i + used
+        scaled = kind != "num"  # a number in words, or one with тыс./млн.: a figure, unit or not
         while j < len(items) and lemmas[j].rstrip(".") in MULTIPLIERS:
+            scaled = True
             value *= MULTIPLIERS[lemmas[j].rstrip(".")]
             j += 1
         unit = commodity = None
@@ -190,6 +194,8 @@ def find_in(text: str) -> list[dict]:
                 if commodity == "wagons":
                     unit = "wagon"
                 j += 1
+        if unit is None and scaled and value >= 1000:
+            unit, commodity = _unit_near(lemmas, i)  # "1 850 тыс." with "тонн" said before
         if unit is None or (kind == "num" and 1800 <= value <= 2099 and unit == "item"):
             i = j if j > i else i + 1
             continue
@@ -216,6 +222,15 @@ def _counted(word: str, lemma: str) -> bool:
         p = _morph().parse(word.lower())[0]
         return p.tag.POS == "NOUN" and "Name" not in p.tag and "Geox" not in p.tag
     return word[:1].isupper() and len(word) > 3  # German nouns are capitalised
+
+
+def _unit_near(lemmas: list[str], i: int) -> tuple[str | None, str | None]:
+    """The unit named nearest to position ``i`` in the sentence, else "unstated"."""
+    near = [j for j, w in enumerate(lemmas) if w.rstrip(".") in UNITS and w != "т"]
+    if not near:
+        return "unstated", None
+    j = min(near, key=lambda j: abs(j - i))
+    return UNITS[lemmas[j].rstrip(".")]
 
 
 def _commodity_near(lemmas: list[str], i: int) -> str | None:

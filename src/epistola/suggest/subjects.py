@@ -49,6 +49,8 @@ def from_topics(corpus: Corpus, coded: dict[str, set] | None = None, letters=Non
     from ..analyse.topics import model
 
     coded = coded_subjects(corpus.store) if coded is None else coded
+    if not coded:
+        return []  # nothing to learn from
     m = model(corpus.facts)
     if not m["words"]:
         return []
