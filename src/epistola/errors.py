@@ -45,3 +45,7 @@ class UnknownAnalysis(EpistolaError):
         "Analyses: timeline, priorities, matters, quantities, persons, replies, network, "
         "vocabulary, topics."
     )
+
+
+class MissingBaseUrl(EpistolaError):
+    hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'
