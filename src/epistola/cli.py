@@ -338,7 +338,9 @@ def print_search(res: dict, facet_values: int = 5) -> None:
 def stats(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     analysis: str = typer.Argument(
-        ..., help="timeline, priorities, matters, quantities, persons, replies or network"
+        ...,
+        help="timeline, priorities, matters, quantities, persons, replies, network, vocabulary "
+        "or topics",
     ),
     view: str = typer.Option(None, "--view", "-v", help="one of the analysis's views"),
     as_json: bool = typer.Option(False, "--json", help="the whole result as JSON"),
@@ -349,6 +351,8 @@ def stats(
     min_letters: int = typer.Option(None, help="network: keep pairs named in this many letters"),
     by: str = typer.Option(None, help="replies kinds: 'letter' (answered) or 'reply'"),
     person: str = typer.Option(None, help="persons years: one person's id"),
+    topics: int = typer.Option(None, help="topics: how many topics to find"),
+    min_words: int = typer.Option(None, help="vocabulary: fewest words a group needs"),
     gexf: Path = typer.Option(None, help="network: write the graph as GEXF (Gephi)"),
     graphml: Path = typer.Option(None, help="network: write the graph as GraphML"),
     comentions: bool = typer.Option(False, help="network export: the co-mention graph"),
@@ -358,7 +362,9 @@ def stats(
     from .analyse.result import Facts, left_out_notes
     from .edition import open_edition
 
-    given = dict(top=top, min_letters=min_letters, by=by, person=person)
+    given = dict(
+        top=top, min_letters=min_letters, by=by, person=person, topics=topics, min_words=min_words
+    )
     options = {k: v for k, v in given.items() if v is not None}
     if proposed:
         options["proposed"] = True
@@ -485,6 +491,50 @@ def serve(
         fail(e)
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def suggest(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    kind: list[str] = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="person, place, organisation, acronym, quantity, matter, "
+        "stance or subject (repeatable; default all)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="a JSON list of suggestions"),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV with an empty 'accepted' column"),
+    all_: bool = typer.Option(False, "--all", help="also what the editors coded already"),
+):
+    """Proposed coding from the letters' untagged text, never mixed with editor coding."""
+    from .suggest import COLUMNS
+    from .suggest import suggest as run_suggest
+
+    try:
+        rows = run_suggest(edition, kind or None, skip_coded=not all_)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=[*COLUMNS, "accepted"], lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "accepted": ""})
+        return
+    from rich.markup import escape
+
+    t = Table(title=f"{len(rows)} suggestion(s), proposed, not coded")
+    for c in ("kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*(escape("" if r[c] is None else str(r[c])[:60]) for c in (
+            "kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source")))  # fmt: skip
+    out.print(t)
 
 
 @app.command()

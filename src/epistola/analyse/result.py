@@ -91,6 +91,10 @@ LEFT_OUT = {
     "left_out_undecided": "{n} raised matter(s) without a coded decision are left out.",
     "left_out_unmarked": "{n} figure(s) marked neither proposed nor decided are left out.",
     "left_out_unpaired": "{n} decided figure(s) with no proposed figure to compare are left out.",
+    "left_out_without_text": "{n} letter(s) without words of their own text are left out.",
+    "left_out_short": "{n} letter(s) with too few counted words are left out.",
+    "left_out_small_groups": "{n} group(s) with too few words to compare are left out.",
+    "left_out_no_correspondence": "{n} letter(s) belonging to no correspondence are left out.",
 }
 
 

@@ -29,6 +29,10 @@ def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     _org_structure(store, diags)
     if project is not None and project.coding:
         _standoff(store, diags, project)
+    if project is not None and project.coding.get("accepted"):
+        from .suggest.accept import read_accepted  # suggestions a coder accepted
+
+        read_accepted(store, diags, project)
     if project is not None and project.coding.get("rules"):
         from .coding import propose_subjects  # subjects proposed by word rules, marked so
 

@@ -4,7 +4,7 @@
     GET /api/letters/{id}         one letter, all of it (the same JSON as letters/<id>.json)
     GET /api/persons/{id}         a register entry with the letters from, to and mentioning it
     GET /api/search               full-text search with filters and facets (docs/search.md)
-    GET /api/stats/{name}         one analysis (docs/analyses.md)
+    GET /api/stats/{name}         one analysis view, JSON or CSV (docs/analyses.md)
     GET /api/openapi.json         this API as OpenAPI 3.1
 
 Errors are JSON too: ``{"error": message, "hint": how to fix}`` with 400 or 404. Each route
@@ -99,7 +99,12 @@ def _int(params, key: str, default: int, lo: int, hi: int) -> int:
     return v
 
 
-STATS_INTS = {"top": (1, 10_000), "min_letters": (1, 10_000)}
+STATS_INTS = {
+    "top": (1, 10_000),
+    "min_letters": (1, 10_000),
+    "topics": (1, 100),
+    "min_words": (1, 1_000_000),
+}
 STATS_FLAGS = ("proposed", "rollup")
 
 
@@ -236,7 +241,7 @@ def routes(pages: Pages) -> list[Route]:
 
     def stats(request: Request) -> Response:
         try:
-            from ..analyse import ANALYSES, run
+            from ..analyse import ANALYSES, run, to_csv
         except ImportError:
             return _error(UnknownEntry("this installation has no analyses"), 404)
         name = request.path_params["name"]
@@ -247,7 +252,11 @@ def routes(pages: Pages) -> list[Route]:
         try:
             check_parameters(request, "/api/stats/{name}")
             view, options = _stats_options(ANALYSES[name], request.query_params)
+            if request.query_params.get("format") not in (None, "json", "csv"):
+                raise QueryError("format must be json or csv", "Use format=csv for a table.")
             res = run(edition, name, view, **options)
+            if request.query_params.get("format") == "csv":
+                return Response(to_csv(res), media_type="text/csv; charset=utf-8")
             return JSONResponse(json.loads(json.dumps(res, default=str)))
         except (QueryError, UnknownAnalysis) as e:
             return _error(e, 400)
