@@ -9,9 +9,11 @@ described in ``/api/openapi.json`` (docs/api.md).
 from __future__ import annotations
 
 import mimetypes
+import os
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -21,6 +23,7 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..render.pages import Pages
 from ..render.templating import static_files
 from . import api
+from .cache import PageCache
 
 FACETS = (
     ("year", "Year"),
@@ -87,10 +90,20 @@ def create_app(edition: Edition | str) -> Starlette:
     pages = Pages(ed, served=True)
     statics = static_files(pages.room.project_root)
 
-    def page(request: Request) -> Response:
-        path = request.path_params.get("path", "") or "index.html"
-        if path.endswith("/"):
-            path += "index.html"
+    cache = PageCache(ed.store)
+
+    async def page(request: Request) -> Response:
+        """Rendered pages come from the cache; everything else is answered in a thread."""
+        path = _page_path(request)
+        if cache.stale():
+            await run_in_threadpool(cache.refresh)
+        hit = cache.get(path)
+        if hit is not None:
+            return Response(hit[0], media_type=hit[1])
+        return await run_in_threadpool(render, request)
+
+    def render(request: Request) -> Response:
+        path = _page_path(request)
         if path.startswith("static/"):
             f = statics.get(path[7:])
             if f is None:
@@ -112,10 +125,14 @@ def create_app(edition: Edition | str) -> Starlette:
         except UnknownEntry:
             return _not_found(pages, path)
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
-        return Response(body, media_type=TYPES.get(suffix, "text/html; charset=utf-8"))
+        media_type = TYPES.get(suffix, "text/html; charset=utf-8")
+        cache.put(path, body, media_type)
+        return Response(body, media_type=media_type)
 
-    def root(request: Request) -> Response:
-        return RedirectResponse("/index.html") if request.url.path != "/" else page(request)
+    async def root(request: Request) -> Response:
+        if request.url.path != "/":
+            return RedirectResponse("/index.html")
+        return await page(request)
 
     routes = [
         *api.routes(pages),
@@ -125,6 +142,17 @@ def create_app(edition: Edition | str) -> Starlette:
     app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
     app.state.pages = pages
     return app
+
+
+def _page_path(request: Request) -> str:
+    path = request.path_params.get("path", "") or "index.html"
+    return path + "index.html" if path.endswith("/") else path
+
+
+def app_from_environment() -> Starlette:
+    """The app for ``epistola serve --workers N``: each worker process opens the edition named
+    by ``EPISTOLA_EDITION`` (uvicorn starts workers by import string, not with arguments)."""
+    return create_app(os.environ["EPISTOLA_EDITION"])
 
 
 def _not_found(pages: Pages, path: str) -> Response:
