@@ -13,7 +13,7 @@ import os
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -23,7 +23,7 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..render.pages import Pages
 from ..render.templating import static_files
 from . import api
-from .cache import PageCache
+from .cache import ResponseCache
 
 FACETS = (
     ("year", "Year"),
@@ -90,20 +90,10 @@ def create_app(edition: Edition | str) -> Starlette:
     pages = Pages(ed, served=True)
     statics = static_files(pages.room.project_root)
 
-    cache = PageCache(ed.store)
-
-    async def page(request: Request) -> Response:
-        """Rendered pages come from the cache; everything else is answered in a thread."""
-        path = _page_path(request)
-        if cache.stale():
-            await run_in_threadpool(cache.refresh)
-        hit = cache.get(path)
-        if hit is not None:
-            return Response(hit[0], media_type=hit[1])
-        return await run_in_threadpool(render, request)
-
-    def render(request: Request) -> Response:
-        path = _page_path(request)
+    def page(request: Request) -> Response:
+        path = request.path_params.get("path", "") or "index.html"
+        if path.endswith("/"):
+            path += "index.html"
         if path.startswith("static/"):
             f = statics.get(path[7:])
             if f is None:
@@ -125,28 +115,23 @@ def create_app(edition: Edition | str) -> Starlette:
         except UnknownEntry:
             return _not_found(pages, path)
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
-        media_type = TYPES.get(suffix, "text/html; charset=utf-8")
-        cache.put(path, body, media_type)
-        return Response(body, media_type=media_type)
+        return Response(body, media_type=TYPES.get(suffix, "text/html; charset=utf-8"))
 
-    async def root(request: Request) -> Response:
-        if request.url.path != "/":
-            return RedirectResponse("/index.html")
-        return await page(request)
+    def root(request: Request) -> Response:
+        return RedirectResponse("/index.html") if request.url.path != "/" else page(request)
 
     routes = [
         *api.routes(pages),
         Route("/", root),
         Route("/{path:path}", page),
     ]
-    app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={QueryError: _query_error},
+        middleware=[Middleware(ResponseCache, store=ed.store)],
+    )
     app.state.pages = pages
     return app
-
-
-def _page_path(request: Request) -> str:
-    path = request.path_params.get("path", "") or "index.html"
-    return path + "index.html" if path.endswith("/") else path
 
 
 def app_from_environment() -> Starlette:

@@ -1,10 +1,17 @@
-"""Rendered pages kept in memory, for one build of the edition.
+"""Answers of ``epistola serve`` kept in memory, for one build of the edition.
 
-A letter page costs milliseconds of queries and templating, and is the same for every reader
-until the edition is rebuilt. ``PageCache`` keeps what ``Pages.render`` returned, keyed by path,
-and forgets everything when the edition's build stamp (meta ``built``) changes; the stamp is read
+Every page and API answer of the server depends only on its URL (path and query string) and on
+the edition; a letter page costs milliseconds of queries and templating, a search tens of
+milliseconds, and both are the same for every reader until the edition is rebuilt.
+``ResponseCache`` is ASGI middleware that keeps successful GET answers (status 200, at most
+``max_body`` bytes) by URL and answers repeats from memory without touching the database.
+It forgets everything when the edition's build stamp (meta ``built``) changes; the stamp is read
 at most every ``check_seconds``, so a rebuild shows within that time. Memory is bounded: past
-``max_bytes`` the cache starts again empty (a reading room's pages are a few hundred MB at most).
+``max_bytes`` the cache starts again empty.
+
+When the server learns about users (private editions, annotations), answers that depend on who
+asks must not come from here: only anonymous GETs are cached (requests with a cookie or an
+Authorization header pass through).
 """
 
 from __future__ import annotations
@@ -12,42 +19,78 @@ from __future__ import annotations
 import threading
 import time
 
+from starlette.concurrency import run_in_threadpool
 
-class PageCache:
-    def __init__(self, store, *, max_bytes: int = 256 * 2**20, check_seconds: float = 2.0):
+
+class ResponseCache:
+    def __init__(
+        self,
+        app,
+        *,
+        store,
+        max_bytes: int = 256 * 2**20,
+        max_body: int = 4 * 2**20,
+        check_seconds: float = 2.0,
+    ):
+        self.app = app
         self.store = store
         self.max_bytes = max_bytes
+        self.max_body = max_body
         self.check_seconds = check_seconds
-        self._pages: dict[str, tuple[bytes, str]] = {}
+        self._answers: dict[tuple, tuple[list, bytes]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
-        self._build = self._stamp()
-        self._checked = time.monotonic()
+        self._build = None
+        self._checked = float("-inf")
 
-    def _stamp(self):
-        return self.store.get_meta("built")
-
-    def stale(self) -> bool:
-        """Time to read the build stamp again (call ``refresh`` off the event loop)."""
-        return time.monotonic() - self._checked > self.check_seconds
-
-    def refresh(self) -> None:
-        build = self._stamp()
+    def _refresh(self) -> None:
+        build = self.store.get_meta("built")
         with self._lock:
             self._checked = time.monotonic()
             if build != self._build:
                 self._build = build
-                self._pages.clear()
+                self._answers.clear()
                 self._bytes = 0
 
-    def get(self, path: str) -> tuple[bytes, str] | None:
-        return self._pages.get(path)
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or _personal(scope):
+            await self.app(scope, receive, send)
+            return
+        if time.monotonic() - self._checked > self.check_seconds:
+            await run_in_threadpool(self._refresh)
+        key = (scope["path"], scope.get("query_string", b""))
+        hit = self._answers.get(key)
+        if hit is not None:
+            headers, body = hit
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        build = self._build
+        start: dict = {}
+        chunks: list[bytes] = []
 
-    def put(self, path: str, body: bytes, media_type: str) -> None:
+        async def keep(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and build == self._build:
+                    self._put(key, start.get("headers", []), b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _put(self, key: tuple, headers: list, body: bytes) -> None:
+        if len(body) > self.max_body:
+            return
         with self._lock:
             if self._bytes + len(body) > self.max_bytes:
-                self._pages.clear()
+                self._answers.clear()
                 self._bytes = 0
-            if path not in self._pages:
+            if key not in self._answers:
                 self._bytes += len(body)
-            self._pages[path] = (body, media_type)
+            self._answers[key] = (list(headers), body)
+
+
+def _personal(scope) -> bool:
+    return any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers", ()))
