@@ -447,6 +447,9 @@ def serve(
     workers: int = typer.Option(
         1, help="server processes (each opens the edition; 2 or more suit PostgreSQL editions)"
     ),
+    cache: bool = typer.Option(
+        True, help="keep answers in memory until the edition is rebuilt (--no-cache to measure)"
+    ),
 ):
     """Serve the reading room and its JSON API (search answered on the server)."""
     import os
@@ -456,13 +459,14 @@ def serve(
     from .web import create_app
 
     try:
-        application = create_app(edition)  # also checks the edition before workers start
+        application = create_app(edition, cache=cache)  # checks the edition before workers
     except EpistolaError as e:
         fail(e)
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
     if workers > 1:
         is_url = "://" in edition
         os.environ["EPISTOLA_EDITION"] = edition if is_url else str(Path(edition).resolve())
+        os.environ["EPISTOLA_CACHE"] = "1" if cache else "0"
         uvicorn.run(
             "epistola.web.app:app_from_environment",
             factory=True,

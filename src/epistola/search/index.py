@@ -114,7 +114,7 @@ def _name_keys(store) -> None:
         for key in entry_keys(r["kind"], all_names, r["forename"] or "", r["surname"] or ""):
             rows.append((key, r["rowid"]))
     # one row per (key, entry): a name may give the same key twice
-    store.executemany("INSERT INTO search_name_keys VALUES (?, ?)", list(dict.fromkeys(rows)))
+    store.insert("search_name_keys", list(dict.fromkeys(rows)))
 
 
 def _letter_inputs(store, entity_pairs: dict) -> list[tuple]:
@@ -243,4 +243,4 @@ def _other(store, analyzer: Analyzer) -> None:
     add, done = _fts_sink(store, "search_other")
     add(fts_rows)
     done()
-    store.executemany("INSERT INTO search_other_docs VALUES (?,?,?,?,?,?)", doc_rows)
+    store.insert("search_other_docs", doc_rows)

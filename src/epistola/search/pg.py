@@ -70,9 +70,11 @@ class Postings:
     """Collects the analysed rows of one FTS table and writes its inverted index."""
 
     def __init__(self, table: str):
-        self.tbl = TABLES[table]
+        self.table = table
         self.vocab: list[dict[str, int]] = [{} for _ in COLUMNS]
-        self.hits: list[list[np.ndarray]] = [[] for _ in COLUMNS]  # (key, doc, pos) triples
+        # per column: key, row and position of every token, in plain lists (cheaper than
+        # numpy per row for the many short rows of the registers)
+        self.hits = [([], [], []) for _ in COLUMNS]
         self.sizes: dict[int, int] = {}
 
     def add(self, rows) -> None:
@@ -83,37 +85,52 @@ class Postings:
                 toks = fts_tokens(value)
                 if not toks:
                     continue
-                size += len(toks)
+                n = len(toks)
+                size += n
                 vocab = self.vocab[c]
-                keys = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), np.int64)
-                n = len(keys)
-                self.hits[c].append(
-                    np.stack([keys, np.full(n, rowid, np.int64), np.arange(n, dtype=np.int64)])
-                )
+                keys, docs, positions = self.hits[c]
+                keys.extend([vocab.setdefault(t, len(vocab)) for t in toks])
+                docs.extend([rowid] * n)
+                positions.extend(range(n))
             self.sizes[rowid] = size
 
     def write(self, store) -> None:
+        tbl = TABLES[self.table]
         out = []
-        for c, chunks in enumerate(self.hits):
-            if not chunks:
+        for c, (keys, docs, positions) in enumerate(self.hits):
+            if not keys:
                 continue
-            key, doc, pos = np.concatenate(chunks, axis=1)
+            key, doc, pos = np.array(keys), np.array(docs), np.array(positions)
             order = np.lexsort((pos, doc, key))
-            key, doc, pos = key[order], doc[order], pos[order]
+            key, doc, pos = key[order], doc[order], pos[order].astype("<i4")
+            # runs of one (key, row): their starts, rows and lengths (= counts)
+            new = np.ones(len(key), dtype=bool)
+            new[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+            run = np.flatnonzero(new)
+            run_doc = doc[run].astype("<i4")
+            run_count = np.diff(np.append(run, len(key))).astype("<i4")
+            run_key = key[run]
+            first_run = np.flatnonzero(np.r_[True, run_key[1:] != run_key[:-1]])
+            last_run = np.append(first_run[1:], len(run))
+            first_hit = run[first_run]
+            last_hit = np.append(first_hit[1:], len(key))
             words = list(self.vocab[c])
-            bounds = np.flatnonzero(np.diff(key)) + 1
-            for k, d, p in zip(
-                np.split(key, bounds), np.split(doc, bounds), np.split(pos, bounds), strict=True
+            for k, r0, r1, h0, h1 in zip(
+                run_key[first_run].tolist(),
+                first_run.tolist(),
+                last_run.tolist(),
+                first_hit.tolist(),
+                last_hit.tolist(),
+                strict=True,
             ):
-                docs, counts = np.unique(d, return_counts=True)
                 out.append(
                     (
-                        self.tbl,
+                        tbl,
                         c,
-                        words[int(k[0])],
-                        docs.astype("<i4").tobytes(),
-                        counts.astype("<i4").tobytes(),
-                        p.astype("<i4").tobytes(),
+                        words[k],
+                        run_doc[r0:r1].tobytes(),
+                        run_count[r0:r1].tobytes(),
+                        pos[h0:h1].tobytes(),
                     )
                 )
         store.insert("search_postings", out)
@@ -122,12 +139,11 @@ class Postings:
         size[ids] = np.fromiter(self.sizes.values(), np.int64, len(self.sizes))
         present = np.zeros(len(size), "u1")
         present[ids] = 1
-        name = [k for k, v in TABLES.items() if v == self.tbl][0]
         store.insert(
             "search_arrays",
             [
-                (f"fts.{name}.size", "<i4", size.tobytes()),
-                (f"fts.{name}.present", "|u1", present.tobytes()),
+                (f"fts.{self.table}.size", "<i4", size.tobytes()),
+                (f"fts.{self.table}.present", "|u1", present.tobytes()),
             ],
         )
 

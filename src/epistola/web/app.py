@@ -84,8 +84,9 @@ def search_page_context(pages: Pages, params: dict) -> dict:
     return ctx
 
 
-def create_app(edition: Edition | str) -> Starlette:
-    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL)."""
+def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
+    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL);
+    ``cache``: keep answers in memory until the edition is rebuilt (web/cache.py)."""
     ed = open_edition(edition) if not isinstance(edition, Edition) else edition
     pages = Pages(ed, served=True)
     statics = static_files(pages.room.project_root)
@@ -128,7 +129,7 @@ def create_app(edition: Edition | str) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers={QueryError: _query_error},
-        middleware=[Middleware(ResponseCache, store=ed.store)],
+        middleware=[Middleware(ResponseCache, store=ed.store)] if cache else [],
     )
     app.state.pages = pages
     return app
@@ -137,7 +138,7 @@ def create_app(edition: Edition | str) -> Starlette:
 def app_from_environment() -> Starlette:
     """The app for ``epistola serve --workers N``: each worker process opens the edition named
     by ``EPISTOLA_EDITION`` (uvicorn starts workers by import string, not with arguments)."""
-    return create_app(os.environ["EPISTOLA_EDITION"])
+    return create_app(os.environ["EPISTOLA_EDITION"], cache=os.environ.get("EPISTOLA_CACHE") != "0")
 
 
 def _not_found(pages: Pages, path: str) -> Response:
