@@ -12,6 +12,9 @@ Tables written (all prefixed ``search_``):
 
 Text is analysed in Python (fold.py: fold, then stem per script and language) because SQLite's
 FTS5 here neither stems nor folds ё or ß; the FTS5 tokenizer only splits on spaces.
+
+On PostgreSQL the same rows are analysed the same way and stored as an inverted index instead of
+FTS5 tables (pg.py: ``search_postings``); the other tables are the same.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ def entity_token(rowid: int) -> str:
 
 
 def build_index(store, languages) -> None:
-    """Create and fill the search tables of ``store`` (a SQLite writer) for ``languages``."""
+    """Create and fill the search tables of ``store`` (a SQLite or PostgreSQL writer) for
+    ``languages``."""
     languages = list(languages or []) or _text_languages(store)
     analyzer = Analyzer(languages)
     if getattr(store, "dialect", "sqlite") != "sqlite":
