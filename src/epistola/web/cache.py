@@ -3,8 +3,8 @@
 Every page and API answer of the server depends only on its URL (path and query string) and on
 the edition; a letter page costs milliseconds of queries and templating, a search tens of
 milliseconds, and both are the same for every reader until the edition is rebuilt.
-``ResponseCache`` is ASGI middleware that keeps successful GET answers (status 200, at most
-``max_body`` bytes) by URL and answers repeats from memory without touching the database.
+``ResponseCache`` is ASGI middleware that keeps successful GET answers (status 200, HTML or
+JSON, at most ``max_body`` bytes) by URL and answers repeats from memory without touching the database.
 It forgets everything when the edition's build stamp (meta ``built``) changes; the stamp is read
 at most every ``check_seconds``, so a rebuild shows within that time. Memory is bounded: past
 ``max_bytes`` the cache starts again empty.
@@ -72,6 +72,8 @@ class ResponseCache:
         async def keep(message):
             if message["type"] == "http.response.start":
                 start.update(message)
+                if not _cacheable(start.get("headers", [])):
+                    start["status"] = None  # not kept (the reply itself is unchanged)
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and build == self._build:
@@ -90,6 +92,13 @@ class ResponseCache:
             if key not in self._answers:
                 self._bytes += len(body)
             self._answers[key] = (list(headers), body)
+
+
+def _cacheable(headers) -> bool:
+    """Pages and API answers (HTML, JSON); not OAI-PMH XML, whose responseDate is the time of
+    the request, nor files."""
+    kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    return kind.startswith((b"text/html", b"application/json"))
 
 
 def _personal(scope) -> bool:
