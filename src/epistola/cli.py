@@ -479,18 +479,39 @@ def serve(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(
+        1, help="server processes (each opens the edition; 2 or more suit PostgreSQL editions)"
+    ),
+    cache: bool = typer.Option(
+        True, help="keep answers in memory until the edition is rebuilt (--no-cache to measure)"
+    ),
 ):
     """Serve the reading room and its JSON API (search answered on the server)."""
+    import os
+
     import uvicorn
 
     from .web import create_app
 
     try:
-        application = create_app(edition)
+        application = create_app(edition, cache=cache)  # checks the edition before workers
     except EpistolaError as e:
         fail(e)
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers > 1:
+        is_url = "://" in edition
+        os.environ["EPISTOLA_EDITION"] = edition if is_url else str(Path(edition).resolve())
+        os.environ["EPISTOLA_CACHE"] = "1" if cache else "0"
+        uvicorn.run(
+            "epistola.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command()

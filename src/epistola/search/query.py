@@ -275,6 +275,10 @@ def _filter_mask(store, fd: FacetData, filters: dict):
 def _match(store, table: str, expr: str, ranked: bool, within=None):
     """Rowids (and bm25 ranks when ``ranked``) of every row matching ``expr``; ``within``
     (rowids) restricts ranking to rows that passed the filters, which saves most of its cost."""
+    if getattr(store, "dialect", "sqlite") != "sqlite":
+        from . import pg  # the same expression, evaluated on PostgreSQL's postings
+
+        return pg.match(store, table, expr, ranked, within)
     cols = "group_concat(rowid) AS ids" + (", group_concat(rank) AS ranks" if ranked else "")
     sql = f"SELECT {cols} FROM {table} WHERE {table} MATCH ?"
     params: tuple = (expr,)
@@ -311,13 +315,10 @@ def search(
     store = getattr(store, "store", store)
     meta = store.get_meta("search")
     if not meta:
-        if getattr(store, "dialect", "") != "sqlite":
-            raise EditionFormatError(
-                "full-text search is not available for PostgreSQL editions yet",
-                "Search the same sources as a SQLite edition: epistola ingest SOURCE --out "
-                "edition.sqlite, then epistola search/serve edition.sqlite.",
-            )
-        raise EditionFormatError("this edition has no search index")
+        raise EditionFormatError(
+            "this edition has no search index",
+            "Build it again with a current epistola: epistola ingest SOURCE --out EDITION.",
+        )
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}", "Sort by 'relevance' or 'date'.")
     try:
@@ -389,7 +390,7 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
     out: dict[str, list] = {}
     years = count(fd.year[ids], None)
     out["year"] = [{"value": y, "label": str(y), "count": c} for y, c in sorted(years) if y]
-    entity = {k: count(fd.values_of(k, ids), limit) for k in ENTITY_FACETS}
+    entity = {k: count(fd.values_of(k, ids), limit, fd.ties(store, k)) for k in ENTITY_FACETS}
     labels = entry_labels(store, sorted({v for pairs in entity.values() for v, _ in pairs}))
     for k in ENTITY_FACETS:
         out[k] = [
@@ -400,13 +401,13 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
     kinds = fd.kind[ids]
     out["kind"] = [
         {"value": fd.kinds[v], "label": fd.kinds[v], "count": c}
-        for v, c in count(kinds[kinds >= 0], limit)
+        for v, c in count(kinds[kinds >= 0], limit, fd.ties(store, "kind"))
     ]
     out["lang"] = [
         {"value": fd.langs[v], "label": fd.langs[v], "count": c}
-        for v, c in count(fd.values_of("lang", ids), limit)
+        for v, c in count(fd.values_of("lang", ids), limit, fd.ties(store, "lang"))
     ]
-    subjects = count(fd.values_of("subject", ids), limit)
+    subjects = count(fd.values_of("subject", ids), limit, fd.ties(store, "subject"))
     names = {}
     if subjects:
         codes = [fd.subjects[v] for v, _ in subjects]
@@ -438,11 +439,14 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
 def _named(store, comp: _Compiler) -> list[dict]:
     """The register entries the query named, and by which words."""
     labels = _entity_info(store, list(comp.entities))
-    return [
+    groups = list(dict.fromkeys(comp.entities.values()))
+    out = [
         {"id": labels[e][0], "label": labels[e][1], "kind": labels[e][2], "query": words}
         for e, words in comp.entities.items()
         if e in labels
     ]
+    # by query words, then by id: the same order whatever rowids the backend gave the entries
+    return sorted(out, key=lambda x: (groups.index(x["query"]), x["id"]))
 
 
 def _entity_info(store, rowids: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -549,8 +553,8 @@ def _letter_entities(store, letter_ids: list[str], comp: _Compiler) -> dict[str,
     out: dict[str, list] = {}
     for r in store.execute(
         f"SELECT DISTINCT letter_id, entry_id FROM (SELECT letter_id, entry_id FROM letter_agents "
-        f"UNION ALL SELECT letter_id, entry_id FROM letter_mentions) WHERE letter_id IN ({lmarks}) "
-        f"AND entry_id IN ({emarks})",
+        f"UNION ALL SELECT letter_id, entry_id FROM letter_mentions) AS x WHERE letter_id IN ({lmarks}) "
+        f"AND entry_id IN ({emarks}) ORDER BY letter_id, entry_id",
         [*letter_ids, *by_id],
     ):
         k, (eid, label, kind) = by_id[r["entry_id"]]
@@ -562,12 +566,29 @@ def _letter_entities(store, letter_ids: list[str], comp: _Compiler) -> dict[str,
 
 def _other(store, comp: _Compiler, expr: str, limit: int = 10) -> list[dict]:
     """Hits in front matter and register entries, best first."""
-    rows = store.execute(
-        "SELECT d.rowid, d.kind, d.ref, d.title, d.lang, d.body FROM search_other_docs d JOIN "
-        "(SELECT rowid, rank FROM search_other WHERE search_other MATCH ? ORDER BY rank "
-        f"LIMIT {int(limit)}) m ON m.rowid = d.rowid ORDER BY m.rank",
-        (expr,),
-    )
+    if getattr(store, "dialect", "sqlite") != "sqlite":
+        from . import pg
+
+        best = pg.ranked_rows(store, "search_other", expr, limit)
+        marks = ",".join("?" * len(best))
+        found = (
+            store.execute(
+                f"SELECT rowid, kind, ref, title, lang, body FROM search_other_docs "
+                f"WHERE rowid IN ({marks})",
+                best,
+            )
+            if best
+            else []
+        )
+        by_id = {r["rowid"]: r for r in found}
+        rows = [by_id[i] for i in best]
+    else:
+        rows = store.execute(
+            "SELECT d.rowid, d.kind, d.ref, d.title, d.lang, d.body FROM search_other_docs d "
+            "JOIN (SELECT rowid, rank FROM search_other WHERE search_other MATCH ? ORDER BY "
+            f"rank LIMIT {int(limit)}) m ON m.rowid = d.rowid ORDER BY m.rank",
+            (expr,),
+        )
     out = []
     for r in rows:
         snips = snippets_of(r["body"] or "", r["lang"], comp.hl, 1) or snippets_of(

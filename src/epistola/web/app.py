@@ -9,10 +9,12 @@ described in ``/api/openapi.json`` (docs/api.md).
 from __future__ import annotations
 
 import mimetypes
+import os
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -30,6 +32,7 @@ from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
 from . import api
+from .cache import ResponseCache
 
 FACETS = (
     ("year", "Year"),
@@ -90,8 +93,9 @@ def search_page_context(pages: Pages, params: dict) -> dict:
     return ctx
 
 
-def create_app(edition: Edition | str) -> Starlette:
-    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL)."""
+def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
+    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL);
+    ``cache``: keep answers in memory until the edition is rebuilt (web/cache.py)."""
     ed = open_edition(edition) if not isinstance(edition, Edition) else edition
     pages = Pages(ed, served=True)
     statics = static_files(pages.room.project_root)
@@ -151,9 +155,16 @@ def create_app(edition: Edition | str) -> Starlette:
             HTTPException: _http_error,
             Exception: _server_error,
         },
+        middleware=[Middleware(ResponseCache, store=ed.store)] if cache else [],
     )
     app.state.pages = pages
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app for ``epistola serve --workers N``: each worker process opens the edition named
+    by ``EPISTOLA_EDITION`` (uvicorn starts workers by import string, not with arguments)."""
+    return create_app(os.environ["EPISTOLA_EDITION"], cache=os.environ.get("EPISTOLA_CACHE") != "0")
 
 
 def _not_found(pages: Pages, path: str) -> Response:
