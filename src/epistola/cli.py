@@ -441,21 +441,78 @@ def site(
 
 @app.command()
 def serve(
-    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    edition: str = typer.Argument(
+        ..., help="the edition (.sqlite file or postgresql:// URL), or a project folder"
+    ),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
+    watch: bool = typer.Option(
+        False, "--watch", help="project folder: rebuild on save, open pages reload by themselves"
+    ),
 ):
-    """Serve the reading room and its JSON API (search answered on the server)."""
+    """Serve the reading room and its JSON API (search answered on the server).
+
+    Given a project folder, build it first (into PROJECT/_build/edition.sqlite); with --watch,
+    build again whenever a source is saved and reload the open pages."""
     import uvicorn
 
     from .web import create_app
 
     try:
-        application = create_app(edition)
+        target, project = _serve_target(edition, watch)
+        if project is None:
+            application = create_app(target)
+        else:
+            from .web.live import LiveApp, project_folders, watch_project
+
+            application = LiveApp(lambda: create_app(target)) if watch else create_app(target)
+            if watch:
+                watch_project(
+                    project_folders(project),
+                    lambda: _rebuild(project.root, target),
+                    application.rebuilt,
+                    ignore=(Path(target).parent,),
+                    report=lambda m: console.print(f"[dim]watch:[/] {m}"),
+                )
     except EpistolaError as e:
         fail(e)
-    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
+    extra = "; watching the sources, pages reload on save" if watch else ""
+    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json){extra}")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _serve_target(edition: str, watch: bool):
+    """(edition to serve, project or None): a project folder is built first."""
+    from .config import load_project
+    from .errors import ConfigError
+
+    folder = Path(edition)
+    if not folder.is_dir():
+        if watch:
+            raise ConfigError(
+                f"--watch needs a project folder, not {edition}",
+                hint="Give the folder with epistola.toml: epistola serve PROJECT --watch",
+            )
+        return edition, None
+    project = load_project(folder)
+    target = project.root / "_build" / "edition.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = run_ingest(project, str(target))
+    print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+    console.print(
+        f"[green]{result.letters} letters[/] -> {target}; {summary_line(result.diagnostics)}"
+    )
+    return str(target), project
+
+
+def _rebuild(root: Path, target: str) -> None:
+    """A full build of the project (incremental ingest is not there yet)."""
+    from .config import load_project
+    from .ingest import ingest
+
+    result = ingest(load_project(root), target)
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    print_diagnostics(problems)
 
 
 def _build_site(project, edition_file, dest) -> None:

@@ -1,4 +1,5 @@
-"""Open data: the edition as CMIF, CSV tables and JSON, for correspSearch, pandas and notebooks.
+"""Open data: the edition as CMIF, CSV tables, JSON and TEI, for correspSearch, pandas, notebooks
+and other TEI tools.
 
 Writers register with ``@exporter(name)`` like readers do; ``export(edition, name, out)`` runs one.
 """
@@ -30,4 +31,4 @@ def export(edition, name: str, out: Path) -> list[Path]:
     return EXPORTERS[name](edition, Path(out))
 
 
-from . import cmif, tables  # noqa: E402,F401  (register the built-in exporters)
+from . import cmif, tables, tei  # noqa: E402,F401  (register the built-in exporters)
