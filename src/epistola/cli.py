@@ -343,10 +343,10 @@ def main() -> None:  # pragma: no cover
 @app.command()
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv or json"),
-    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv)"),
+    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv, json or tei"),
+    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv, tei)"),
 ):
-    """Write the edition as open data: CMIF for correspSearch, CSV tables, or JSON."""
+    """Write the edition as open data: CMIF for correspSearch, CSV tables, JSON, or TEI."""
     from .edition import open_edition
     from .export import export as run_export
 
