@@ -106,7 +106,7 @@ def measure(name: str, project: Path, source: Path, page_path: str, runs: int, l
                 page.wait_for_function(
                     "m => document.body && document.body.innerText.includes(m)",
                     arg=marker,
-                    timeout=300_000,
+                    timeout=1_800_000,
                 )
                 times.append(time.perf_counter() - t0)
             browser.close()
@@ -143,6 +143,7 @@ def main() -> None:
         out["results"].append(
             measure("sample", *sample_project(work), args.runs, work / "sample.log")
         )
+        print(json.dumps(out["results"][-1]), file=sys.stderr, flush=True)
     if args.corpus in ("schnitzler", "both"):
         out["results"].append(
             measure("schnitzler", *schnitzler_project(work), args.runs, work / "schnitzler.log")
