@@ -1,18 +1,22 @@
 """Epistola: scholarly editions of letters, from sources to reading room, book and data.
 
-The pipeline, one module per stage::
+The pipeline, one module per stage (docs/architecture.md draws it)::
 
-    sources (TEI, CMIF, CSV)
+    sources (TEI, CMIF, CSV, any format a reader claims by suffix)
       -> read/        one reader per format -> SourceDocument (letters, entries, diagnostics)
-      -> ingest.py    runs the readers in parallel and streams rows into a new store
-      -> resolve.py   references, aliases, numbering per year, links, glossary, org structure
+      -> ingest/      runs the readers in parallel into SQLite shards, merges them into a new store
+      -> resolve/     references, aliases, numbering per year, links, glossary, org structure,
+                      stand-off coding and subjects proposed by word rules
       -> store/       SQLite file (default) or PostgreSQL, behind one interface
       -> search/      full-text index built into the store
       -> analyse/     timeline, priorities, matters, quantities, persons, replies, network
-      -> render/      HTML (site and server share templates), TEI, CMIF, JSON, CSV, GEXF
+      -> export/      open data: CMIF, CSV, JSON
+      -> render/      pages (HTML, letter JSON and TEI), the book, the static search index
       -> site.py, web/ static site writer and live server
+      -> build.py     `epistola build`: ingest, then every output
 
 ``model/`` holds the data model (no I/O); ``config.py`` the project (epistola.toml);
+``plugins.py`` the extension points (readers, exporters, analyses, outputs, pages);
 ``diagnostics.py`` and ``errors.py`` the problem reports. ``cli.py`` only parses arguments.
 """
 

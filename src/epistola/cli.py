@@ -165,20 +165,27 @@ def build(
     strict: bool = typer.Option(False, help="warnings fail the build too"),
 ):
     """Ingest the project, then write every output it configures."""
+    from .build import build as run_build
     from .config import load_project
+
+    def ingested(result):
+        print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+        console.print(
+            f"[green]{result.letters} letters[/] -> {result.target}; "
+            f"{summary_line(result.diagnostics)}"
+        )
 
     try:
         proj = load_project(project)
-        dest = out_dir or (proj.root / "_build")
-        dest.mkdir(parents=True, exist_ok=True)
-        edition_file = dest / "edition.sqlite"
-        result = run_ingest(proj, str(edition_file))
-        print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
-        console.print(
-            f"[green]{result.letters} letters[/] -> {edition_file}; {summary_line(result.diagnostics)}"
-        )
-        for _name, step in BUILD_STEPS:
-            step(proj, edition_file, dest)
+        with _progress() as bar:
+            task = bar.add_task("reading sources", total=None)
+            result = run_build(
+                proj,
+                out_dir,
+                report=console.print,
+                after_ingest=lambda r: (bar.stop(), ingested(r)),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except EpistolaError as e:
         fail(e)
     if result.diagnostics.failed(strict):
@@ -268,10 +275,6 @@ def print_search(res: dict) -> None:
         )
 
 
-# Outputs that `epistola build` writes after ingest: (name, fn(project, edition_file, out_dir)).
-BUILD_STEPS: list = []
-
-
 @app.command()
 def stats(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
@@ -343,10 +346,13 @@ def main() -> None:  # pragma: no cover
 @app.command()
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv, json or tei"),
-    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv, tei)"),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", help="cmif, csv, json, tei, beacon, iiif, webannotation or oai"
+    ),
+    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, tei, iiif)"),
 ):
-    """Write the edition as open data: CMIF for correspSearch, CSV tables, JSON, or TEI."""
+    """Write the edition as open data: CMIF, CSV, JSON, TEI, BEACON, IIIF, Web Annotations,
+    OAI-PMH."""
     from .edition import open_edition
     from .export import export as run_export
 
@@ -356,19 +362,6 @@ def export(
     except EpistolaError as e:
         fail(e)
     console.print(f"wrote {len(files)} file(s) to {out_}")
-
-
-def _export_data(project, edition_file, dest) -> None:
-    from .edition import open_edition
-    from .export import export as run_export
-
-    with open_edition(edition_file) as ed:
-        run_export(ed, "cmif", dest / "data" / "cmif.xml")
-        run_export(ed, "csv", dest / "data" / "csv")
-        run_export(ed, "json", dest / "data" / "edition.json")
-
-
-BUILD_STEPS.append(("data", _export_data))
 
 
 @app.command()
@@ -386,28 +379,6 @@ def book(
     except EpistolaError as e:
         fail(e)
     console.print(f"wrote {out_}")
-
-
-BOOK_LETTER_LIMIT = 2000  # larger editions build a book only when [outputs] book = true
-
-
-def _build_book(project, edition_file, dest) -> None:
-    from .edition import open_edition
-    from .render.book import write_book
-
-    wanted = project.outputs.get("book")
-    with open_edition(edition_file) as ed:
-        if wanted is False:
-            return
-        if wanted is None and ed.counts()["letters"] > BOOK_LETTER_LIMIT:
-            console.print(
-                f"book skipped: more than {BOOK_LETTER_LIMIT} letters; set [outputs] book = true to build it"
-            )
-            return
-        write_book(ed, dest / "book.pdf")
-
-
-BUILD_STEPS.append(("book", _build_book))
 
 
 @app.command()
@@ -515,13 +486,31 @@ def _rebuild(root: Path, target: str) -> None:
     print_diagnostics(problems)
 
 
-def _build_site(project, edition_file, dest) -> None:
-    from .site import build_site
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="the earlier edition (.sqlite file or postgresql:// URL)"),
+    new: str = typer.Argument(..., help="the later edition"),
+    as_json: bool = typer.Option(False, "--json", help="the changes as JSON"),
+):
+    """What changed between two editions: letters, register entries and front matter added,
+    removed or changed."""
+    from .edition import open_edition
+    from .versions import diff as diff_editions
 
-    result = build_site(edition_file, dest / "site")
-    console.print(
-        f"site: {result.written} of {result.pages} pages written -> {dest / 'site' / 'index.html'}"
-    )
-
-
-BUILD_STEPS.append(("site", _build_site))
+    try:
+        with open_edition(old) as a, open_edition(new) as b:
+            changes = diff_editions(a, b)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        out.print_json(json.dumps(changes.to_dict(), ensure_ascii=False))
+        return
+    if not changes:
+        out.print("no changes")
+        return
+    for what in ("added", "removed", "changed"):
+        for kind, ids in getattr(changes, what).items():
+            if ids:
+                out.print(
+                    f"{kind} {what} ({len(ids)}): {', '.join(ids)}", highlight=False, markup=False
+                )

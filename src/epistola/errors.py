@@ -41,4 +41,8 @@ class BuildFailed(EpistolaError):
 
 
 class UnknownAnalysis(EpistolaError):
-    hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."
+    hint = "'epistola stats EDITION --help' and docs/analyses.md list the analyses."
+
+
+class MissingBaseUrl(EpistolaError):
+    hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'

@@ -8,7 +8,9 @@
 ``run(edition, name, view=None, **options)`` returns a plain dict: name, view, title,
 description (what it counts and over which letters), columns, rows, counts (letters considered
 and left out, and why) and, for most views, ``chart`` (a Vega-Lite spec). ``ANALYSES`` maps each
-name to its :class:`Analysis` (title, views, default view). See docs/analyses.md.
+name to its :class:`Analysis` (title, views, default view): the ``analyses`` extension point of
+plugins.py, to which ``register_analysis`` and entry points of the group ``epistola.analyses``
+add. Views take a :class:`Facts` (the cached view of the edition). See docs/analyses.md.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UnknownAnalysis
+from ..plugins import ANALYSES
 from . import matters, network, persons, priorities, quantities, replies, timeline
 from .result import Facts, to_csv, to_frame
 
@@ -31,66 +34,72 @@ class Analysis:
     default: str
 
 
-ANALYSES: dict[str, Analysis] = {
-    a.name: a
-    for a in (
-        Analysis(
-            "timeline",
-            "Letters over time",
-            "When were letters written, and what does the surviving selection leave out?",
-            timeline.VIEWS,
-            "year",
-        ),
-        Analysis(
-            "priorities",
-            "Priorities",
-            "Which subjects does each writer attend to, and how much?",
-            priorities.VIEWS,
-            "subjects",
-        ),
-        Analysis(
-            "matters",
-            "Referral and decision",
-            "Which matters went up, from whom, and how were they decided?",
-            matters.VIEWS,
-            "ledger",
-        ),
-        Analysis(
-            "quantities",
-            "Quantities",
-            "Figures proposed against figures decided: rules or whims?",
-            quantities.VIEWS,
-            "commodities",
-        ),
-        Analysis(
-            "persons",
-            "Persons",
-            "Who is mentioned when, and whom did the writers praise or reprimand?",
-            persons.VIEWS,
-            "mentions",
-        ),
-        Analysis(
-            "replies",
-            "Replies",
-            "How fast did replies come, by medium?",
-            replies.VIEWS,
-            "kinds",
-        ),
-        Analysis(
-            "network",
-            "Networks",
-            "Who wrote to whom, and who is mentioned together?",
-            network.VIEWS,
-            "letters",
-        ),
-    )
-}
+def register_analysis(analysis: Analysis) -> Analysis:
+    """Add an analysis (shown by ``epistola stats``, the API and the site's Analyses pages)."""
+    return ANALYSES.register(analysis.name, analysis)
+
+
+for _a in (
+    Analysis(
+        "timeline",
+        "Letters over time",
+        "When were letters written, and what does the surviving selection leave out?",
+        timeline.VIEWS,
+        "year",
+    ),
+    Analysis(
+        "priorities",
+        "Priorities",
+        "Which subjects does each writer attend to, and how much?",
+        priorities.VIEWS,
+        "subjects",
+    ),
+    Analysis(
+        "matters",
+        "Referral and decision",
+        "Which matters went up, from whom, and how were they decided?",
+        matters.VIEWS,
+        "ledger",
+    ),
+    Analysis(
+        "quantities",
+        "Quantities",
+        "Figures proposed against figures decided: rules or whims?",
+        quantities.VIEWS,
+        "commodities",
+    ),
+    Analysis(
+        "persons",
+        "Persons",
+        "Who is mentioned when, and whom did the writers praise or reprimand?",
+        persons.VIEWS,
+        "mentions",
+    ),
+    Analysis(
+        "replies",
+        "Replies",
+        "How fast did replies come, by medium?",
+        replies.VIEWS,
+        "kinds",
+    ),
+    Analysis(
+        "network",
+        "Networks",
+        "Who wrote to whom, and who is mentioned together?",
+        network.VIEWS,
+        "letters",
+    ),
+):
+    register_analysis(_a)
+ANALYSES.adapt = lambda name, obj: obj  # an entry point names an Analysis
 
 
 def run(edition, name: str, view: str | None = None, **options) -> dict:
     """Run one analysis view on an edition (an :class:`~epistola.Edition` or its path)."""
     if name not in ANALYSES:
-        raise UnknownAnalysis(f"no analysis named {name!r}")
+        raise UnknownAnalysis(
+            f"no analysis named {name!r}", hint="Analyses: " + ", ".join(ANALYSES) + "."
+        )
     a = ANALYSES[name]
     view = view or a.default
     if view not in a.views:
@@ -107,4 +116,12 @@ def run(edition, name: str, view: str | None = None, **options) -> dict:
     return a.views[view](facts, **options)
 
 
-__all__ = ["ANALYSES", "Analysis", "UnknownAnalysis", "run", "to_csv", "to_frame"]
+__all__ = [
+    "ANALYSES",
+    "Analysis",
+    "UnknownAnalysis",
+    "register_analysis",
+    "run",
+    "to_csv",
+    "to_frame",
+]

@@ -1,34 +1,36 @@
-"""Open data: the edition as CMIF, CSV tables, JSON and TEI, for correspSearch, pandas, notebooks
-and other TEI tools.
+"""Open data: the edition as CMIF, CSV tables, JSON, TEI and the formats harvesters read.
 
-Writers register with ``@exporter(name)`` like readers do; ``export(edition, name, out)`` runs one.
+Writers register with ``@exporter(name)`` (the ``exporters`` extension point of plugins.py,
+open to entry points of the group ``epistola.exporters``); ``export(edition, name, out)`` runs one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-EXPORTERS: dict[str, Callable] = {}
+from ..plugins import EXPORTERS
 
 
 def exporter(name: str):
+    """Register ``fn(edition, out: Path) -> list[Path]`` as the export format ``name``."""
+
     def deco(fn):
-        EXPORTERS[name] = fn
+        EXPORTERS.register(name, fn)
         return fn
 
     return deco
 
 
-def export(edition, name: str, out: Path) -> list[Path]:
-    """Write the edition in format ``name`` under/at ``out``; return the files written."""
+def export(edition, name: str, out: Path, **options) -> list[Path]:
+    """Write the edition in format ``name`` under/at ``out``; return the files written.
+    ``options`` go to the writer (e.g. ``base_url`` for the formats that need absolute URLs)."""
     from ..errors import EpistolaError
 
     if name not in EXPORTERS:
         raise EpistolaError(
             f"unknown export format {name!r}", hint=f"Use one of: {', '.join(sorted(EXPORTERS))}."
         )
-    return EXPORTERS[name](edition, Path(out))
+    return EXPORTERS[name](edition, Path(out), **options)
 
 
-from . import cmif, tables, tei  # noqa: E402,F401  (register the built-in exporters)
+from . import beacon, cmif, iiif, oai, tables, tei, webannotation  # noqa: E402,F401  (register the built-in exporters)

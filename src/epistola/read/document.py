@@ -1,17 +1,28 @@
-"""What a reader returns for one source file, and the registry of readers.
+"""What a reader returns for one source file, and how readers register.
 
-Every reader, built-in or not, registers the same way: ``@reader("name")`` on a function
-``(root, path, diagnostics) -> SourceDocument | None`` that returns None when the file is not
-its format. The first reader that accepts a file wins, in registration order.
+Every reader, built-in or not, registers the same way: ``@reader("name", suffixes=(...),
+parse=...)`` on a function that returns None when the file is not its format.
+
+- ``parse="xml"`` (the default): ``fn(root, path, diagnostics)``, ``root`` the safely parsed
+  XML root element (read/xml.py); the file is parsed once for all XML readers.
+- ``parse="bytes"``: ``fn(data: bytes, path: str, diagnostics)``, the file's raw content.
+
+A reader may also take a keyword ``state`` (a :class:`ReadState`) to share what it has seen
+with the next files read by the same process. ``discover`` takes every file whose suffix some
+reader claims; ``read_file`` offers a file to the readers that claim its suffix, in
+registration order (built-ins first, then entry points of the group ``epistola.readers``);
+the first that returns a document wins.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostics
 from ..model import Entry, Letter
+from ..plugins import READERS
 
 
 @dataclass(slots=True)
@@ -24,19 +35,48 @@ class SourceDocument:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 
-# A worker process may set this to a set of ids: entries of letters' own registers (<back>)
-# whose id is in it are not parsed again (the first copy of a back entry wins anyway).
-SEEN_BACK_ENTRIES: set | None = None
+@dataclass(slots=True)
+class ReadState:
+    """What one reading process remembers from file to file (one per worker, passed in)."""
 
-ReaderFn = Callable[[object, str, Diagnostics], "SourceDocument | None"]
-READERS: list[tuple[str, ReaderFn]] = []
+    # ids of register entries already read from letters' own registers (<back>): the first
+    # copy wins anyway, so later copies are not parsed again
+    seen_back_entries: set = field(default_factory=set)
 
 
-def reader(name: str):
-    """Register a reader of parsed XML roots."""
+ReaderFn = Callable[..., "SourceDocument | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    name: str
+    fn: ReaderFn
+    suffixes: tuple[str, ...] = (".xml",)
+    parse: str = "xml"  # "xml" or "bytes"
+    wants_state: bool = False
+
+    def claims(self, path: str) -> bool:
+        low = path.lower()
+        return any(low.endswith(s) for s in self.suffixes)
+
+
+def reader(name: str, *, suffixes=(".xml",), parse: str = "xml"):
+    """Register a reader of the files ending in one of ``suffixes`` (see the module doc)."""
+    if parse not in ("xml", "bytes"):
+        raise ValueError(f"reader {name!r}: parse must be 'xml' or 'bytes', not {parse!r}")
+    if isinstance(suffixes, str):
+        suffixes = (suffixes,)
+    sfx = tuple(s.lower() if s.startswith(".") else "." + s.lower() for s in suffixes)
 
     def deco(fn: ReaderFn) -> ReaderFn:
-        READERS.append((name, fn))
+        try:
+            wants_state = "state" in inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            wants_state = False
+        READERS.register(name, Reader(name, fn, sfx, parse, wants_state))
         return fn
 
     return deco
+
+
+READERS.adapt = lambda name, fn: Reader(name, fn)  # a bare function: an XML reader of .xml

@@ -15,7 +15,7 @@ from ..model import (
     Matter,
     make_date,
 )
-from .document import SourceDocument, reader
+from .document import ReadState, SourceDocument, reader
 from .tei_registers import date_attr, read_glossary, read_lists, read_taxonomies
 from .tei_textscan import move_back_notes, versions_of
 from .xml import TEI, XML_ID, local, refs, text_of
@@ -137,7 +137,9 @@ def _kind(header) -> str:
 
 
 @reader("tei-letter")
-def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
+def read_letter(
+    root, path: str, diags: Diagnostics, state: ReadState | None = None
+) -> SourceDocument | None:
     header = root.find(TEI + "teiHeader")
     if header is None:
         header = root.find("teiHeader")
@@ -209,6 +211,24 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
         )
         if lang.get("ident")
     ]
+    _archive(header, letter)
+    _classes_and_facsimiles(root, header, letter)
+
+    _read_text(root, letter, doc)
+    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
+    if back is not None:
+        seen = state.seen_back_entries if state is not None else None
+        entries, relations = read_lists(back, path, seen)
+        for e in entries:
+            e.from_letter = True
+        doc.entries.extend(entries)
+        doc.relations.extend(relations)
+    doc.letters.append(letter)
+    return doc
+
+
+def _archive(header, letter: Letter) -> None:
+    """Where the letter is kept: country, settlement, repository, shelfmark, physical form."""
     ms = header.find(
         "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}sourceDesc//{http://www.tei-c.org/ns/1.0}msDesc"
     )
@@ -226,6 +246,10 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
         phys = ms.find("{http://www.tei-c.org/ns/1.0}physDesc")
         if phys is not None:
             letter.physical = text_of(phys) or None
+
+
+def _classes_and_facsimiles(root, header, letter: Letter) -> None:
+    """The letter's subjects (textClass keywords) and its facsimile images."""
     for term in header.iterfind(
         "{http://www.tei-c.org/ns/1.0}profileDesc/{http://www.tei-c.org/ns/1.0}textClass/{http://www.tei-c.org/ns/1.0}keywords/{http://www.tei-c.org/ns/1.0}term"
     ):
@@ -241,19 +265,6 @@ def read_letter(root, path: str, diags: Diagnostics) -> SourceDocument | None:
             letter.facsimiles.append(
                 Facsimile(url=url, label=g.get("n"), kind="iiif" if iiif else "image")
             )
-
-    _read_text(root, letter, doc)
-    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
-    if back is not None:
-        from . import document
-
-        entries, relations = read_lists(back, path, document.SEEN_BACK_ENTRIES)
-        for e in entries:
-            e.from_letter = True
-        doc.entries.extend(entries)
-        doc.relations.extend(relations)
-    doc.letters.append(letter)
-    return doc
 
 
 def _context_ref(ref, letter: Letter) -> None:

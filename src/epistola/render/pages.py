@@ -14,18 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import re
 from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition
 from ..errors import UnknownEntry
-from . import edition_pages, register_pages, urls
-from .letter_page import letter_context, letter_json, letter_xml
+from ..plugins import PAGES
+from . import letter_page, page_kinds, register_pages, urls  # noqa: F401  (page_kinds registers)
 from .room import ReadingRoom
 from .templating import make_environment, templates_digest
-
-_REGISTER = re.compile(r"^(persons|places|orgs|works|events)/(.+)\.html$")
 
 
 class Pages:
@@ -43,32 +40,23 @@ class Pages:
             if e["kind"] in urls.REGISTER_DIRS
         }
 
-    # -- what exists -------------------------------------------------------------------------
+    # -- what exists (the page kinds of page_kinds.py, in registration order) ---------------
     def paths(self, *, analyses: bool = True) -> list[str]:
         """Every page path; ``analyses=False`` leaves out the analyses (slow to compute: the
         static build makes them in a process of their own, and only when their inputs change)."""
-        room = self.room
-        out = ["index.html", "years.html", "search.html"]
-        out += [urls.year_path(y) for y in room.years]
-        for lid in room.letters:
-            out += [urls.letter_path(lid, s) for s in ("html", "json", "xml")]
-        for kind in urls.REGISTER_DIRS:  # even when empty: every page links the registers
-            out += register_pages.register_index_paths(room, kind)
-        out += [
-            urls.entry_path(e["kind"], i)
-            for i, e in room.entries.items()
-            if e["kind"] in urls.REGISTER_DIRS
-        ]
-        if room.has["glossary"]:
-            out.append("glossary.html")
-        if room.has["photographs"]:
-            out.append("photographs.html")
-        out += [
-            f"front/{urls.slug(f['id'])}.html" for f in room.front if f["kind"] != "introduction"
-        ]
-        if analyses:
-            out += list(self.analyses)
+        out: list[str] = []
+        for kind in PAGES.values():
+            if analyses or not kind.slow:
+                out += kind.paths(self)
         return out
+
+    def kind_of(self, path: str):
+        """(page kind, key) of the page at ``path``; raises UnknownEntry for no such page."""
+        for kind in PAGES.values():
+            key = kind.match(self, path)
+            if key is not None:
+                return kind, key
+        raise UnknownEntry(f"no page {path!r} in this reading room")
 
     def analyses_inputs(self) -> str:
         """A digest of the tables the analyses read: the letters' metadata (not their texts,
@@ -87,6 +75,11 @@ class Pages:
         h.update(self.global_digest.encode())
         return h.hexdigest()
 
+    @cached_property
+    def history(self) -> list[dict]:
+        """The edition's versions, newest first (versions.py); empty for older editions."""
+        return list(reversed(self.room.store.get_meta("history") or []))
+
     # -- what a page depends on ---------------------------------------------------------------
     @cached_property
     def global_digest(self) -> str:
@@ -99,6 +92,7 @@ class Pages:
             self.served,
             hashlib.sha1(json.dumps(room.glossary, sort_keys=True).encode()).hexdigest(),
             room.asset_paths,
+            bool(self.history),
         )
 
     @cached_property
@@ -122,7 +116,7 @@ class Pages:
         return {lid: self.room.summary_key(lid) for lid in self.room.letters}
 
     @cached_property
-    def _letter_inputs(self) -> dict[str, str]:
+    def letter_inputs(self) -> dict[str, str]:
         room, g, summ = self.room, self.global_digest, self._summaries
         letters, _, _ = self._digests
         out = {}
@@ -137,10 +131,11 @@ class Pages:
                     room.entries.get(a["entry_id"] or "", {}).get("name")
                     for a in room.agents.get(lid, ())
                 ],
+                letter_page.letter_version(room, lid),  # its citation names the version
             )
         return out
 
-    def _entry_inputs(self, eid: str) -> str:
+    def entry_inputs(self, eid: str) -> str:
         room, summ = self.room, self._summaries
         _, entries, refs = self._digests
         return room.digest(
@@ -154,7 +149,7 @@ class Pages:
             room.life.get(eid),
         )
 
-    def _index_inputs(self, kind: str, path: str) -> str:
+    def index_inputs(self, kind: str, path: str) -> str:
         """A register index shows names, notes and letter numbers of its entries."""
         room = self.room
         groups = register_pages.register_groups(room, kind)
@@ -184,65 +179,24 @@ class Pages:
 
     def inputs(self, path: str) -> str:
         """A digest of everything the page at ``path`` shows: equal digests, equal pages."""
-        room = self.room
-        if path.startswith("letters/"):
-            # the .html, .json and .xml of a letter share one digest (the manifest is per path)
-            return self._letter_inputs[self.letter_by_slug[path[8:].rsplit(".", 1)[0]]]
-        m = _REGISTER.match(path)
-        if m and (m.group(1), m.group(2)) in self.entry_by_slug:
-            return room.digest(path, self._entry_inputs(self.entry_by_slug[m.groups()]))
-        if m and m.group(2).startswith("index"):
-            return self._index_inputs(urls.KIND_OF_DIR[m.group(1)], path)
-        if path.startswith("analyses/") and not path.endswith(".html"):
-            return room.digest(path, self.analyses[path])
+        kind, key = self.kind_of(path)
+        digest = kind.inputs(self, key, path) if kind.inputs else None
+        if digest is not None:
+            return digest
         # other pages: their whole context is cheap to compute and is what they show
         template, ctx = self.context(path)
-        return room.digest(
+        return self.room.digest(
             self.global_digest, path, template, json.dumps(ctx, sort_keys=True, default=str)
         )
 
     # -- how it looks ------------------------------------------------------------------------
     def context(self, path: str) -> tuple[str, dict]:
         """(template name, context) for an HTML page; raises UnknownEntry for no such page."""
-        room = self.room
-        if path in ("", "index.html"):
-            return "home.html", edition_pages.home_context(room)
-        if path == "years.html":
-            return "years.html", edition_pages.years_context(room)
-        if path.startswith("years/"):
-            y = path[6:-5]
-            year = None if y == "undated" else int(y) if y.isdigit() else -1
-            if year in room.years:
-                return "year.html", edition_pages.year_context(room, year)
-        if path.startswith("letters/") and path.endswith(".html"):
-            lid = self.letter_by_slug.get(path[8:-5])
-            if lid:
-                return "letter.html", letter_context(room, lid)
-        m = _REGISTER.match(path)
-        if m:
-            folder, name = m.groups()
-            kind = urls.KIND_OF_DIR[folder]
-            if name == "index" or name.startswith("index-"):
-                if path in register_pages.register_index_paths(room, kind):
-                    return "register_index.html", register_pages.register_index_context(
-                        room, kind, path
-                    )
-            elif (folder, name) in self.entry_by_slug:
-                eid = self.entry_by_slug[(folder, name)]
-                return "entry.html", register_pages.entry_context(room, kind, eid)
-        if path == "glossary.html" and room.has["glossary"]:
-            return "glossary.html", register_pages.glossary_context(room)
-        if path == "photographs.html" and room.has["photographs"]:
-            return "photographs.html", register_pages.photographs_context(room)
-        if path.startswith("front/") and path.endswith(".html"):
-            fid = path[6:-5]
-            if any(urls.slug(f["id"]) == fid for f in room.front):
-                return "front.html", edition_pages.front_context(room, fid)
-        if path == "search.html":
-            return "search.html", {"title": "Search", "served": self.served}
-        if path.startswith("analyses/") and path in self.analyses and path.endswith(".html"):
-            return self.analyses[path]
-        raise UnknownEntry(f"no page {path!r} in this reading room")
+        kind, key = self.kind_of(path)
+        found = kind.context(self, key, path) if kind.context else None
+        if found is None:
+            raise UnknownEntry(f"no page {path!r} in this reading room")
+        return found
 
     def base_context(self, path: str) -> dict:
         room = self.room
@@ -252,30 +206,20 @@ class Pages:
             "lang": room.lang,
             "edition": room.meta,
             "has": room.has,
+            "has_changes": bool(self.history),
             "served": self.served,
         }
 
     def render_html(self, path: str, extra: dict | None = None) -> str:
         template, ctx = self.context(path)
-        if path.startswith("orgs/index") and self.room.org_relations:
-            ctx["tree"] = register_pages.org_tree_context(self.room)
         return self.env.get_template(template).render(
             {**self.base_context(path), **ctx, **(extra or {})}
         )
 
     def render(self, path: str) -> bytes:
-        if path.startswith("letters/") and path.endswith((".json", ".xml")):
-            lid = self.letter_by_slug.get(path[8:].rsplit(".", 1)[0])
-            if lid is None:
-                raise UnknownEntry(f"no letter at {path!r}")
-            return (
-                letter_json(self.room, lid)
-                if path.endswith(".json")
-                else letter_xml(self.room, lid)
-            )
-        if path.startswith("analyses/") and path in self.analyses and not path.endswith(".html"):
-            return self.analyses[path]
-        return self.render_html(path).encode()
+        kind, key = self.kind_of(path)
+        data = kind.render(self, key, path) if kind.render else None
+        return data if data is not None else self.render_html(path).encode()
 
     # -- analyses (written by the analyses stage, shown with our base template) ---------------
     @cached_property

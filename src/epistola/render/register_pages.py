@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import urls
+from .linked_data import entry_jsonld
 from .room import ReadingRoom
 
 TITLES = {
@@ -161,6 +162,7 @@ def entry_context(room: ReadingRoom, kind: str, eid: str) -> dict:
 
     return {
         "title": e["name"],
+        "jsonld": entry_jsonld(room, kind, eid, data),
         "kind": kind,
         "entry": e,
         "data": data,
@@ -276,20 +278,3 @@ def photographs_context(room: ReadingRoom) -> dict:
             }
         )
     return {"title": "Photographs", "items": items}
-
-
-def life_dates(room: ReadingRoom) -> dict[str, str]:
-    out = {}
-    for r in room.store.execute("SELECT id, birth, death FROM persons"):
-        b, d = r["birth"], r["death"]
-        if b or d:
-            out[r["id"]] = f"{(b or '?')[:4]}–{(d or '?')[:4]}"
-    return out
-
-
-def org_existence(room: ReadingRoom) -> dict[str, str]:
-    out = {}
-    for r in room.store.execute("SELECT id, existed_from, existed_to FROM organisations"):
-        if r["existed_from"] or r["existed_to"]:
-            out[r["id"]] = f"{r['existed_from'] or '?'} – {r['existed_to'] or ''}".strip()
-    return out

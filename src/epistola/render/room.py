@@ -148,9 +148,12 @@ class ReadingRoom:
 
     @cached_property
     def month_counts(self) -> dict:
-        from .edition_pages import month_counts
-
-        return month_counts(self)
+        """(year, month) -> number of letters whose earliest possible day falls in that month."""
+        c: Counter = Counter()
+        for r in self.letters.values():
+            if r["earliest"]:
+                c[(int(r["earliest"][:4]), int(r["earliest"][5:7]))] += 1
+        return c
 
     @cached_property
     def coords(self) -> dict[str, tuple[float, float]]:
@@ -163,15 +166,22 @@ class ReadingRoom:
 
     @cached_property
     def life(self) -> dict[str, str]:
-        from .register_pages import life_dates
-
-        return life_dates(self)
+        """Person id -> "1862–1931" (life dates, years only; "?" for the unknown end)."""
+        out = {}
+        for r in self.store.execute("SELECT id, birth, death FROM persons"):
+            b, d = r["birth"], r["death"]
+            if b or d:
+                out[r["id"]] = f"{(b or '?')[:4]}–{(d or '?')[:4]}"
+        return out
 
     @cached_property
     def org_existence(self) -> dict[str, str]:
-        from .register_pages import org_existence
-
-        return org_existence(self)
+        """Organisation id -> "1917 – 1991" where the register gives when it existed."""
+        out = {}
+        for r in self.store.execute("SELECT id, existed_from, existed_to FROM organisations"):
+            if r["existed_from"] or r["existed_to"]:
+                out[r["id"]] = f"{r['existed_from'] or '?'} – {r['existed_to'] or ''}".strip()
+        return out
 
     @cached_property
     def asset_set(self) -> frozenset[str]:

@@ -10,7 +10,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 
-from .codec import TABLE_COLUMNS
+from .tables import TABLE_COLUMNS
 
 SCHEMA_VERSION = 1
 
@@ -42,39 +42,10 @@ class Store(ABC):
             self._local.conn = None
 
     def insert(self, table: str, rows: list[Sequence]) -> None:
+        """Bulk-load ``rows`` (tuples in the table's column order) into ``table``."""
         if rows:
             n = TABLE_COLUMNS.get(table) or len(rows[0])
             self.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * n)})", rows)
-
-    def absorb_shards(self, shards, diags) -> int:
-        """Merge reader shards (SQLite files) into this store; returns the letters merged.
-
-        The default merges them in a private SQLite file first, then copies every table with
-        ``insert``; backends with a faster bulk path may override it.
-        """
-        import sqlite3
-        import tempfile
-        from pathlib import Path
-
-        from ..shards import LETTER_TABLES, merge_shards
-        from .sqlite import schema_sql
-
-        with tempfile.TemporaryDirectory(prefix="epistola-merge-") as tmp:
-            conn = sqlite3.connect(Path(tmp) / "merge.sqlite")
-            conn.executescript(schema_sql())
-            count = merge_shards(conn, shards, diags)
-            for table in (
-                *LETTER_TABLES,
-                "sources",
-                "entries",
-                "entry_names",
-                "org_relations_pending",
-            ):
-                cur = conn.execute(f"SELECT * FROM {table}")
-                while rows := cur.fetchmany(5000):
-                    self.insert(table, rows)
-            conn.close()
-        return count
 
     def scalar(self, sql: str, params: Sequence = ()):
         rows = self.execute(sql, params)

@@ -33,6 +33,7 @@ from ..model import (
 )
 from ..model.registers import Entry
 from ..model.text import iter_nodes, plain_text
+from .tables import LETTERS, TABLE_COLUMNS  # noqa: F401  (TABLE_COLUMNS: re-exported)
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _PLAIN_FIELDS = frozenset({"blocks", "content"})  # text trees are JSON already
@@ -190,36 +191,32 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
             subjects.append((letter.id, s[1:], "proposed"))
         else:
             subjects.append((letter.id, s, "letter"))
-    row = (
-        letter.id,
-        None,
-        None,
-        None,
-        letter.title,
-        letter.kind,
-        d.text if d else None,
-        display(d),
-        d.edtf if d else None,
-        d.earliest if d else None,
-        d.latest if d else None,
-        d.certainty if d else None,
-        d.calendar if d else None,
-        letter.order,
-        _names(letter.senders),
-        _names(letter.addressees),
-        letter.place_sent,
-        letter.place_received,
-        " ".join(letter.languages),
-        1 if letter.notes else 0,
-        1 if letter.facsimiles else 0,
-        words,
-        letter.source_path,
-        letter.source_line,
-        source_index,
-        dumps(letter),
+    row = LETTERS.row(
+        id=letter.id,  # number, year, number_in_year: assigned by resolve
+        title=letter.title,
+        kind=letter.kind,
+        date_text=d.text if d else None,
+        date_display=display(d),
+        edtf=d.edtf if d else None,
+        earliest=d.earliest if d else None,
+        latest=d.latest if d else None,
+        certainty=d.certainty if d else None,
+        calendar=d.calendar if d else None,
+        ord=letter.order,
+        sender=_names(letter.senders),
+        addressee=_names(letter.addressees),
+        place_sent=letter.place_sent,
+        place_received=letter.place_received,
+        languages=" ".join(letter.languages),
+        has_notes=1 if letter.notes else 0,
+        has_facsimile=1 if letter.facsimiles else 0,
+        words=words,
+        source_path=letter.source_path,
+        source_line=letter.source_line,
+        source_index=source_index,
+        data=None,  # below: dumping the letter empties its derived fields
     )
     rows = {
-        "letters": [row],
         "letter_agents": agents,
         "letter_mentions": [
             (letter.id, m.ref, norm_ref(m.ref), m.kind, m.where, m.stance, m.line)
@@ -264,7 +261,7 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
             for q in letter.quantities
         ],
     }
-    rows["letters"] = [(*row[:-1], dump_letter(letter))]  # last: it empties derived fields
+    rows["letters"] = [(*row[:-1], dump_letter(letter))]  # data is the last column
     return rows
 
 
@@ -281,20 +278,3 @@ def entry_row(e: Entry) -> tuple:
         e.source_line,
         dumps(e),
     )
-
-
-TABLE_COLUMNS = {
-    "letters": 26,
-    "letter_agents": 9,
-    "letter_mentions": 7,
-    "letter_links": 4,
-    "letter_correspondences": 2,
-    "letter_subjects": 3,
-    "letter_terms": 4,
-    "letter_texts": 5,
-    "facsimiles": 5,
-    "notes": 6,
-    "matters": 10,
-    "quantities": 7,
-    "entries": 9,
-}

@@ -20,7 +20,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import EditionFormatError, EditionNotFound, EpistolaError
@@ -36,6 +35,7 @@ except ImportError:  # an optional dependency: say how to get it
         hint="pip install 'epistola[postgres]'",
     ) from None
 from .base import SCHEMA_VERSION, Store
+from .tables import schema
 
 DEFAULT_SCHEMA = "epistola"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}$")  # leaves room for "_build_<pid>" in 63
@@ -90,7 +90,8 @@ def to_pyformat(sql: str) -> str:
 
 
 def schema_pg_sql() -> str:
-    return resources.files("epistola.store").joinpath("schema_pg.sql").read_text(encoding="utf-8")
+    """The PostgreSQL DDL of an edition (derived from store/tables.py)."""
+    return schema("postgresql")
 
 
 def _connect(conninfo: str, url: str, **kw) -> psycopg.Connection:

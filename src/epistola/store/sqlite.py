@@ -10,15 +10,16 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 
 from ..errors import EditionFormatError, EditionNotFound
 from .base import SCHEMA_VERSION, Store
+from .tables import schema
 
 
 def schema_sql() -> str:
-    return resources.files("epistola.store").joinpath("schema.sql").read_text(encoding="utf-8")
+    """The SQLite DDL of an edition (derived from store/tables.py)."""
+    return schema("sqlite")
 
 
 class SQLiteStore(Store):
@@ -98,13 +99,6 @@ class SQLiteWriter(SQLiteStore):
         c.execute("PRAGMA temp_store = MEMORY")
         c.executescript(schema_sql())
         self.set_meta("schema_version", SCHEMA_VERSION)
-
-    def absorb_shards(self, shards, diags) -> int:
-        """Merge the readers' shard files into this edition (see ``epistola.shards``)."""
-        from ..shards import merge_shards
-
-        self.conn.commit()  # ATTACH is not allowed inside a transaction
-        return merge_shards(self.conn, shards, diags)
 
     def finish(self) -> Path:
         """Commit, fsync and atomically replace the target edition."""

@@ -12,41 +12,30 @@ import multiprocessing as mp
 import os
 import queue
 import sqlite3
+import tempfile
 import traceback
 from collections import defaultdict
 from pathlib import Path
 
-from .diagnostics import Diagnostic
-from .read import document, read_file
-from .store.codec import TABLE_COLUMNS, entry_row, letter_rows
-from .store.sqlite import schema_sql
+from ..diagnostics import Diagnostic
+from ..read import ReadState, read_file
+from ..store.codec import entry_row, letter_rows
+from ..store.sqlite import schema_sql
+from ..store.tables import LETTER_TABLES, TABLE_COLUMNS, TABLES, staging
 
-LETTER_TABLES = (
-    "letters",
-    "letter_agents",
-    "letter_mentions",
-    "letter_links",
-    "letter_correspondences",
-    "letter_subjects",
-    "letter_terms",
-    "letter_texts",
-    "facsimiles",
-    "notes",
-    "matters",
-    "quantities",
-)
-
-STAGING = """
-CREATE TABLE stage_entries (src INTEGER, id TEXT, kind TEXT, name TEXT, sort_name TEXT, note TEXT,
-  from_letter INTEGER, source_path TEXT, source_line INTEGER, data TEXT);
-CREATE TABLE stage_names (src INTEGER, entry_id TEXT, name TEXT, type TEXT, lang TEXT);
-CREATE TABLE stage_relations (src INTEGER, org TEXT, parent TEXT, from_ TEXT, to_ TEXT, type TEXT,
-  source_path TEXT, source_line INTEGER, nested INTEGER);
-CREATE TABLE stage_sources (src INTEGER, path TEXT, format TEXT, size INTEGER, mtime REAL);
-"""
-
-
-STAGE_WIDTH = {"stage_entries": 10, "stage_names": 5, "stage_relations": 9, "stage_sources": 5}
+# staging tables of a shard: register entries, names, relations and files as read, tagged
+# with the index of their source file (``src``); the merge picks each entry's winner
+STAGE = {
+    t.name: t
+    for t in (
+        staging("stage_entries", "entries"),
+        staging("stage_names", "entry_names"),
+        staging("stage_relations", "org_relations_pending", extra="nested INTEGER"),
+        staging("stage_sources", "sources", drop=("digest",)),
+    )
+}
+STAGING = "\n".join(t.ddl("sqlite") for t in STAGE.values()) + "\n"
+STAGE_WIDTH = {name: len(t.columns) for name, t in STAGE.items()}
 
 
 def read_into_shard(items, shard: Path, report) -> None:
@@ -56,7 +45,7 @@ def read_into_shard(items, shard: Path, report) -> None:
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(schema_sql() + STAGING)
-    document.SEEN_BACK_ENTRIES = set()
+    state = ReadState()  # this process's memory from file to file
     own_letters: dict[str, str] = {}
     buffer: dict[str, list] = defaultdict(list)
 
@@ -69,7 +58,7 @@ def read_into_shard(items, shard: Path, report) -> None:
 
     try:
         for done, (index, path) in enumerate(items, 1):
-            doc = read_file(path)
+            doc = read_file(path, state)
             diags = list(doc.diagnostics)
             for letter in doc.letters:
                 if letter.id in own_letters:
@@ -105,7 +94,6 @@ def read_into_shard(items, shard: Path, report) -> None:
         flush()
         conn.commit()
     finally:
-        document.SEEN_BACK_ENTRIES = None
         conn.close()
 
 
@@ -161,6 +149,32 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
     return shards
 
 
+def absorb_shards(writer, shards: list[Path], diags) -> int:
+    """Merge reader shards into the edition ``writer``; returns the letters merged.
+
+    A SQLite edition merges them in its own file (``ATTACH``, ``INSERT ... SELECT`` in C);
+    any other store gets them merged in a private SQLite file first, then bulk-loaded table by
+    table with ``writer.insert`` (COPY on PostgreSQL).
+    """
+    if writer.dialect == "sqlite":
+        writer.commit()  # ATTACH is not allowed inside a transaction
+        return merge_shards(writer.conn, shards, diags)
+    with tempfile.TemporaryDirectory(prefix="epistola-merge-") as tmp:
+        conn = sqlite3.connect(Path(tmp) / "merge.sqlite")
+        conn.executescript(schema_sql())
+        count = merge_shards(conn, shards, diags)
+        for table in (*LETTER_TABLES, "sources", "entries", "entry_names", "org_relations_pending"):
+            cur = conn.execute(f"SELECT * FROM {table}")
+            while rows := cur.fetchmany(5000):
+                writer.insert(table, rows)
+        conn.close()
+    return count
+
+
+def _cols(alias: str, table: str) -> str:
+    return ", ".join(f"{alias}.{c}" for c in TABLES[table].names)
+
+
 def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
     """Merge shards into the edition database ``conn`` (which has the edition schema).
 
@@ -196,13 +210,14 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
                 "this copy was skipped — give each letter its own xml:id",
             )
             for table in LETTER_TABLES:
-                col = "id" if table == "letters" else "letter_id"
+                col = TABLES[table].letter_key
                 conn.execute(f"DELETE FROM s{k}.{table} WHERE {col} = ?", (lid,))
         for table in LETTER_TABLES:
             for name in names:
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM {name}.{table}")
         conn.execute(
-            "INSERT INTO main.sources SELECT path, format, size, mtime, NULL FROM ("
+            f"INSERT INTO main.sources ({', '.join(STAGE['stage_sources'].names[1:])}) SELECT "
+            f"{', '.join(STAGE['stage_sources'].names[1:])} FROM ("
             + union("SELECT * FROM {s}.stage_sources")
             + ") ORDER BY src"
         )
@@ -213,8 +228,7 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         )
         conn.execute("CREATE INDEX temp.winners_id ON winners(id, src)")
         conn.execute(
-            "INSERT INTO main.entries SELECT a.id, a.kind, a.name, a.sort_name, a.note, "
-            "a.from_letter, a.source_path, a.source_line, a.data FROM all_entries a "
+            f"INSERT INTO main.entries SELECT {_cols('a', 'entries')} FROM all_entries a "
             "JOIN winners w ON w.id = a.id AND w.src = a.src"
         )
         for eid, paths in conn.execute(
@@ -229,13 +243,13 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
                 f"register id {eid!r} is also defined in {ps[0]}; the first is kept",
             )
         conn.execute(
-            "INSERT INTO main.entry_names SELECT n.entry_id, n.name, n.type, n.lang FROM ("
+            f"INSERT INTO main.entry_names SELECT {_cols('n', 'entry_names')} FROM ("
             + union("SELECT * FROM {s}.stage_names")
             + ") n JOIN winners w ON w.id = n.entry_id AND w.src = n.src"
         )
         conn.execute(
-            "INSERT INTO main.org_relations_pending SELECT r.org, r.parent, r.from_, r.to_, "
-            "r.type, r.source_path, r.source_line FROM ("
+            "INSERT INTO main.org_relations_pending SELECT "
+            f"{_cols('r', 'org_relations_pending')} FROM ("
             + union("SELECT * FROM {s}.stage_relations")
             + ") r LEFT JOIN winners w ON w.id = r.org AND w.src = r.src "
             "WHERE r.nested = 0 OR w.id IS NOT NULL"

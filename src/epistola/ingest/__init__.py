@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Project, project_from_sources
-from .diagnostics import Diagnostics
-from .read import discover
-from .resolve import resolve
-from .shards import read_parallel
-from .store import create_writer
-from .store.codec import dumps, norm_ref
+from .. import versions
+from ..config import Project, project_from_sources
+from ..diagnostics import Diagnostics
+from ..read import discover
+from ..resolve import resolve
+from ..store import create_writer
+from ..store.codec import dumps, norm_ref
+from .shards import absorb_shards, read_parallel
 
 
 @dataclass
@@ -71,11 +72,12 @@ def ingest(
         resolve(writer, diags, project)
         t2 = time.perf_counter()
         if index:
-            from .search.index import build_index
+            from ..search.index import build_index
 
             build_index(writer, project.meta.languages)
         t3 = time.perf_counter()
         _meta(writer, project, result)
+        _version(writer, target)
         writer.insert(
             "diagnostics", [(d.path, d.line, d.severity, d.code, d.message) for d in diags]
         )
@@ -108,7 +110,7 @@ def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
-        result.letters = writer.absorb_shards(shards, diags)
+        result.letters = absorb_shards(writer, shards, diags)
 
 
 def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
@@ -168,8 +170,26 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
     writer.insert("assets", list(assets.items()))
 
 
+def _version(writer, target) -> None:
+    """Record this build's citable version against the edition it replaces (versions.py)."""
+    from ..errors import EpistolaError
+    from ..store import is_postgres, open_store
+
+    previous = None
+    if is_postgres(target) or Path(target).exists():
+        try:
+            previous = open_store(target)
+        except (EpistolaError, OSError, ValueError):
+            previous = None  # not an edition, or from another version: start a new history
+    try:
+        versions.record(writer, previous, writer.get_meta("built", ""))
+    finally:
+        if previous is not None:
+            previous.close()
+
+
 def _meta(writer, project: Project, result: IngestResult) -> None:
-    from .store.codec import to_plain
+    from ..store.codec import to_plain
 
     meta = to_plain(project.meta)
     if project.config_file is None and result.series:

@@ -12,9 +12,9 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from .diagnostics import Diagnostics
-from .store.base import Store
-from .store.codec import norm_ref
+from ..diagnostics import Diagnostics
+from ..store.base import Store
+from ..store.codec import norm_ref
 
 
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:

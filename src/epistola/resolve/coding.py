@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .diagnostics import Diagnostics
-from .store.base import Store
+from ..diagnostics import Diagnostics
+from ..store.base import Store
 
 WORD = re.compile(r"\w+(?:-\w+)*")
 STEMMERS = {
