@@ -412,11 +412,12 @@ def main() -> None:  # pragma: no cover
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     fmt: str = typer.Option(
-        "csv", "--format", "-f", help="cmif, csv, json, beacon, iiif, webannotation or oai"
+        "csv", "--format", "-f", help="cmif, csv, json, tei, beacon, iiif, webannotation or oai"
     ),
-    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, iiif)"),
+    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, tei, iiif)"),
 ):
-    """Write the edition as open data: CMIF, CSV, JSON, BEACON, IIIF, Web Annotations, OAI-PMH."""
+    """Write the edition as open data: CMIF, CSV, JSON, TEI, BEACON, IIIF, Web Annotations,
+    OAI-PMH."""
     from .edition import open_edition
     from .export import export as run_export
 
@@ -476,7 +477,9 @@ def site(
 
 @app.command()
 def serve(
-    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    edition: str = typer.Argument(
+        ..., help="the edition (.sqlite file or postgresql:// URL), or a project folder"
+    ),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
     workers: int = typer.Option(
@@ -485,8 +488,14 @@ def serve(
     cache: bool = typer.Option(
         True, help="keep answers in memory until the edition is rebuilt (--no-cache to measure)"
     ),
+    watch: bool = typer.Option(
+        False, "--watch", help="project folder: rebuild on save, open pages reload by themselves"
+    ),
 ):
-    """Serve the reading room and its JSON API (search answered on the server)."""
+    """Serve the reading room and its JSON API (search answered on the server).
+
+    Given a project folder, build it first (into PROJECT/_build/edition.sqlite); with --watch,
+    build again whenever a source is saved and reload the open pages."""
     import os
 
     import uvicorn
@@ -494,13 +503,31 @@ def serve(
     from .web import create_app
 
     try:
-        application = create_app(edition, cache=cache)  # checks the edition before workers
+        target, project = _serve_target(edition, watch)
+        if watch and workers > 1:
+            raise EpistolaError(
+                "--watch serves from one process", hint="Leave out --workers with --watch."
+            )
+        if project is None or not watch:
+            application = create_app(target, cache=cache)  # checks the edition before workers
+        else:
+            from .web.live import LiveApp, project_folders, watch_project
+
+            application = LiveApp(lambda: create_app(target, cache=False))
+            watch_project(
+                project_folders(project),
+                lambda: _rebuild(project.root, target),
+                application.rebuilt,
+                ignore=(Path(target).parent,),
+                report=lambda m: console.print(f"[dim]watch:[/] {m}"),
+            )
     except EpistolaError as e:
         fail(e)
-    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
+    extra = "; watching the sources, pages reload on save" if watch else ""
+    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json){extra}")
     if workers > 1:
-        is_url = "://" in edition
-        os.environ["EPISTOLA_EDITION"] = edition if is_url else str(Path(edition).resolve())
+        is_url = "://" in str(target)
+        os.environ["EPISTOLA_EDITION"] = str(target) if is_url else str(Path(target).resolve())
         os.environ["EPISTOLA_CACHE"] = "1" if cache else "0"
         uvicorn.run(
             "epistola.web.app:app_from_environment",
@@ -556,6 +583,40 @@ def suggest(
         t.add_row(*(escape("" if r[c] is None else str(r[c])[:60]) for c in (
             "kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source")))  # fmt: skip
     out.print(t)
+
+
+def _serve_target(edition: str, watch: bool):
+    """(edition to serve, project or None): a project folder is built first."""
+    from .config import load_project
+    from .errors import ConfigError
+
+    folder = Path(edition)
+    if not folder.is_dir():
+        if watch:
+            raise ConfigError(
+                f"--watch needs a project folder, not {edition}",
+                hint="Give the folder with epistola.toml: epistola serve PROJECT --watch",
+            )
+        return edition, None
+    project = load_project(folder)
+    target = project.root / "_build" / "edition.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = run_ingest(project, str(target))
+    print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+    console.print(
+        f"[green]{result.letters} letters[/] -> {target}; {summary_line(result.diagnostics)}"
+    )
+    return str(target), project
+
+
+def _rebuild(root: Path, target: str) -> None:
+    """A full build of the project (incremental ingest is not there yet)."""
+    from .config import load_project
+    from .ingest import ingest
+
+    result = ingest(load_project(root), target)
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    print_diagnostics(problems)
 
 
 @app.command()

@@ -321,6 +321,9 @@ def _context_ref(ref, letter: Letter) -> None:
     if t == "belongsToCorrespondence":
         letter.correspondences.extend(targets)
         return
+    if t == "source-url":  # the letter's page elsewhere (CMIF correspDesc/@ref; TEI export)
+        letter.links.extend(Link(type="source-url", target=x) for x in targets)
+        return
     targets = [x[:-4] if x.endswith(".xml") else x for x in targets]
     scope = (refs(ref.get("source")) or [None])[0]
     if t in ("replyTo", "answers", "reply-to") or st == "reply_to":
@@ -414,8 +417,8 @@ def _fallback_date(root, header, title: str, path: str, diags: Diagnostics):
 
 def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
     text = root.find(TEI + "text")
-    if text is None:
-        return
+    if text is None or text.get("type") == "calendar":
+        return  # no text, or a calendar entry: metadata only (as the TEI export writes it)
     move_back_notes(text)
     out = {"mentions": [], "terms": [], "quantities": [], "matters": [], "subjects": []}
     notes: list = []
