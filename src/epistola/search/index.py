@@ -31,7 +31,7 @@ RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
 # every non-ASCII character), which is all that is needed and faster than unicode61.
 FTS = "fts5(text, notes, title, names, exact, content='', tokenize='ascii')"
 NAME_KINDS = ("person", "place", "org")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: Russian words lemmatised, compound parts indexed
 
 
 def entity_token(rowid: int) -> str:
@@ -142,6 +142,8 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
         toks = tokens(text)
         exact += toks
         text_stems += analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))
+    # compound parts go after the words, so phrases over the words keep their positions
+    text_stems += analyzer.parts(exact)
     # all notes in one pass: a newline between them is just another word boundary
     note_toks = tokens("\n".join(notes)) if notes else []
     title_toks = tokens(title)
@@ -150,7 +152,7 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
     return (
         rowid,
         " ".join(text_stems),
-        " ".join(analyzer.stem_all(note_toks, latin)),
+        " ".join(analyzer.stem_all(note_toks, latin) + analyzer.parts(note_toks)),
         " ".join(analyzer.stem_all(title_toks, latin)),
         " ".join(entity_token(n) for n in sorted(entities)),
         " ".join(exact),
@@ -210,7 +212,7 @@ def _other(store, analyzer: Analyzer) -> None:
         fts_rows.append(
             (
                 i,
-                " ".join(analyzer.stem_all(btoks, lat)),
+                " ".join(analyzer.stem_all(btoks, lat) + analyzer.parts(btoks)),
                 "",
                 " ".join(analyzer.stem_all(ttoks, lat)),
                 entity_token(no) if no else "",

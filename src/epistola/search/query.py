@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import EditionFormatError, QueryError
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
 from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
+from .index import INDEX_VERSION
 from .names import PARTICLES, query_keys, transliterations
 from .parse import parse
 from .snippets import MAX_SNIPPETS, Highlighter, snippets_of
@@ -294,6 +295,12 @@ def search(
                 "edition.sqlite, then epistola search/serve edition.sqlite.",
             )
         raise EditionFormatError("this edition has no search index")
+    if meta.get("version", 1) < INDEX_VERSION:
+        raise EditionFormatError(
+            "this edition's search index was built by an older Epistola (it does not lemmatise "
+            "Russian words or index compound parts)",
+            "Ingest the sources again: epistola ingest SOURCE --out EDITION.",
+        )
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}", "Sort by 'relevance' or 'date'.")
     try:
