@@ -26,10 +26,12 @@ from .facets import build_arrays, entity_pairs_of
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
-RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
+COLUMNS = ("text", "notes", "title", "names", "exact")
+WEIGHTS = (1.0, 0.5, 3.0, 2.0, 1.0)  # bm25 weight of each column (the static search uses them too)
+RANK = "bm25(" + ", ".join(map(str, WEIGHTS)) + ")"
 # Words arrive analysed and space-separated; the ascii tokenizer splits them on spaces (and keeps
 # every non-ASCII character), which is all that is needed and faster than unicode61.
-FTS = "fts5(text, notes, title, names, exact, content='', tokenize='ascii')"
+FTS = "fts5(" + ", ".join(COLUMNS) + ", content='', tokenize='ascii')"
 NAME_KINDS = ("person", "place", "org")
 INDEX_VERSION = 2  # 2: Russian words lemmatised, compound parts indexed
 
@@ -42,7 +44,7 @@ def build_index(store, languages) -> None:
     """Create and fill the search tables of ``store`` (a SQLite writer) for ``languages``."""
     if getattr(store, "dialect", "") != "sqlite":
         return  # FTS5 is SQLite's; other backends search through their own engines
-    languages = list(languages or []) or _text_languages(store)
+    languages = list(languages or []) or text_languages(store)
     analyzer = Analyzer(languages)
     for sql in (
         f"CREATE VIRTUAL TABLE search_letters USING {FTS}",
@@ -81,7 +83,7 @@ def build_index(store, languages) -> None:
     )
 
 
-def _text_languages(store) -> list[str]:
+def text_languages(store) -> list[str]:
     rows = store.execute(
         "SELECT lang, COUNT(*) AS n FROM letter_texts WHERE lang IS NOT NULL "
         "GROUP BY lang ORDER BY n DESC"
