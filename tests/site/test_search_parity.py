@@ -13,6 +13,14 @@ from epistola.search.fold import FOLD_SAMPLES, tokens
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def sample(sample_site):
+    from epistola import open_edition
+
+    with open_edition(sample_site[2]) as ed:
+        yield ed
+
+
 def _search_page(browser, site):
     ctx = browser.new_context(offline=True)
     ctx.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
@@ -63,6 +71,95 @@ def test_static_search_answers_like_the_server_on_the_sample(browser, sample_sit
     ctx, page, errors = _search_page(browser, sample_site[0])
     try:
         assert compare(page, sample, SAMPLE_QUERIES) == []
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+SCHNITZLER_QUERIES = [
+    "Burgtheater", "Theater", "Wien", "Briefe", "=Briefe", "Brie*", '"in Wien"', "Hofmannsthal",
+    "Hermann Bahr", "Wien OR Berlin", "Wien -Berlin", "kunstvolle", "Grüße", "Straße",
+    "(Theater OR Oper) Wien", "Beer-Hofmann", "Liebelei", '="herzliche Grüße"', "Ischl NOT Wien",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def schnitzler_site_edition(schnitzler_site):
+    from epistola import open_edition
+
+    with open_edition(schnitzler_site[2]) as ed:
+        yield ed
+
+
+@pytest.mark.corpora
+def test_static_search_answers_like_the_server_on_schnitzler(
+    browser, schnitzler_site, schnitzler_site_edition
+):
+    ctx, page, errors = _search_page(browser, schnitzler_site[0])
+    try:
+        assert compare(page, schnitzler_site_edition, SCHNITZLER_QUERIES) == []
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.corpora
+def test_known_item_phrases_rank_first_offline(browser, schnitzler_site, schnitzler_site_edition):
+    """Forty letters spread over the corpus; seven words from the middle of each, taken at TEI's
+    own word boundaries with lxml; the letter must come first in at least 95% of them."""
+    from tests.search.test_search_corpora import _phrase_from_tei
+
+    store = schnitzler_site_edition.store
+    rows = store.execute("SELECT id, source_path FROM letters ORDER BY number")
+    picked = rows[:: max(1, len(rows) // 40)][:40]
+    ctx, page, errors = _search_page(browser, schnitzler_site[0])
+    try:
+        first_static = first_server = 0
+        for r in picked:
+            phrase = _phrase_from_tei(r["source_path"])
+            js = page.evaluate("q => EpistolaSearch.search(q, {})", phrase)
+            first_static += js["ids"][:1] == [r["id"]]
+            res = schnitzler_site_edition.search(phrase, per_page=1)
+            first_server += [x["letter"] for x in res["results"]] == [r["id"]]
+        assert first_static >= 0.95 * len(picked)
+        assert first_server >= 0.95 * len(picked)
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def _facets_shown(page) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for sec in page.locator("#facets section.facet").all():
+        key = sec.get_attribute("data-facet")
+        out[key] = {
+            a.get_attribute("data-facet-value"): int(a.locator(".n").inner_text())
+            for a in sec.locator("a").all()
+        }
+    return out
+
+
+def test_static_page_shows_the_servers_facets_snippets_and_notes(browser, sample_site, sample):
+    """Through the page itself: the same facet counts as the API; snippets around the hit with
+    the hit marked; a hit in a note labelled as a note."""
+    q = "хлеб"
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        page.goto((sample_site[0] / "search.html").as_uri() + "?q=" + q)
+        page.wait_for_selector("#results .result .snippet mark")
+        res = sample.search(q, per_page=50)
+        assert int(page.inner_text("#total")) == res["total"]
+        shown = _facets_shown(page)
+        for key in ("year", "sender", "addressee", "person", "place", "kind"):
+            want = {str(f["value"]): f["count"] for f in res["facets"].get(key, [])}
+            assert shown.get(key, {}) == want, key
+        # "invented" is said only in notes: the static page shows the note, labelled as one
+        page.goto((sample_site[0] / "search.html").as_uri() + "?q=invented")
+        page.wait_for_selector("#results .result .snippet mark")
+        res = sample.search("invented")
+        assert int(page.inner_text("#total")) == res["total"] == 4
+        assert page.locator("#results .snippet-note mark").count() >= 4
+        assert page.locator("#results .snippet:not(.snippet-note)").count() == 0
         assert errors == []
     finally:
         ctx.close()

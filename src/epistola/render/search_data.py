@@ -23,8 +23,11 @@ static page and ``epistola search`` agree on totals and order.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from collections import defaultdict
+from pathlib import Path
 
 from ..search.facets import ENTITY_FACETS, FACETS, FacetData, entity_pairs_of
 from ..search.fold import MARKS, SPECIAL, shared_analyzer
@@ -60,7 +63,9 @@ def _inputs(room: ReadingRoom, entity_of: dict) -> list[tuple]:
     for r in room.store.execute(
         "SELECT id, title, sender, addressee, place_sent, place_received FROM letters"
     ):
-        title = " ".join(x or "" for x in (r["title"], r["sender"], r["addressee"], r["place_sent"]))
+        title = " ".join(
+            x or "" for x in (r["title"], r["sender"], r["addressee"], r["place_sent"])
+        )
         items[index[r["id"]]][4] = title + " " + (r["place_received"] or "")
     for r in room.store.execute(
         "SELECT letter_id, lang, text FROM letter_texts ORDER BY letter_id, version"
@@ -98,7 +103,7 @@ def _entities(room: ReadingRoom) -> tuple[dict[str, set[int]], dict[int, str], d
     # another backend (no FTS5 index): the reading room's own facts
     numbers = {eid: i for i, eid in enumerate(room.entries, 1)}
     of = defaultdict(set)
-    facets = {k: defaultdict(list) for k in ("sender", "addressee", "person", "place", "org")}
+    facets = {k: defaultdict(list) for k in ENTITY_FACETS}
     for lid, agents in room.agents.items():
         for a in agents:
             if a["entry_id"] in numbers:
@@ -128,22 +133,79 @@ def _name_keys(room: ReadingRoom, entry_no: dict[int, str]) -> dict[str, list[in
 def build_search_files(
     room: ReadingRoom, cache_dir=None, previous: dict | None = None
 ) -> dict[str, bytes | None]:
-    """Every file under search/ as {relative path: bytes} (``cache_dir`` and ``previous`` are
-    accepted for the site builder; the files are rebuilt and written only when they changed)."""
+    """Every file under search/ as {relative path: bytes}.
+
+    With ``cache_dir``, each letter's analysis and each word's keys are kept between builds
+    (only changed letters are analysed again); when nothing the index holds changed and the
+    files of the last build are all there (``previous``), every file comes back as None
+    ("unchanged: keep the file already written").
+    """
     store = room.store
     smeta = store.get_meta("search") or {}
     latin = smeta.get("latin") or text_languages(store)
     analyzer = shared_analyzer(tuple(latin))
     entity_of, entry_no, facet_values = _entities(room)
     name_keys = _name_keys(room, entry_no)
+    inputs = _inputs(room, entity_of)
+    digests = [_digest((item[1:5], sorted(item[5]), latin)) for item in inputs]
+    names_digest = _digest(sorted(name_keys.items()))
+    fingerprint = _digest(
+        (CACHE_VERSION, digests, names_digest, sorted((k, sorted(v.items())) for k, v in
+         facet_values.items()), [(lid, sorted(room.letters[lid].items())) for lid in room.order])
+    )  # fmt: skip
+    cache_file = Path(cache_dir) / "search-static.pickle" if cache_dir else None
+    cache = _load(cache_file)
+    if (
+        previous is not None
+        and cache.get("fingerprint") == fingerprint
+        and all(p in previous for p in cache.get("paths", ()))
+    ):
+        return dict.fromkeys(cache["paths"])
+    rows_cache = cache.get("rows", {})
+    forms_cache = cache.get("forms", {}) if cache.get("names") == names_digest else {}
+    out = _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, entry_no,
+                 facet_values)  # fmt: skip
+    if cache_file:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        keep = set(digests)
+        cache_file.write_bytes(
+            pickle.dumps(
+                {"version": CACHE_VERSION, "fingerprint": fingerprint, "paths": sorted(out),
+                 "rows": {k: v for k, v in rows_cache.items() if k in keep},
+                 "forms": forms_cache, "names": names_digest},
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _digest(value) -> str:
+    return hashlib.sha1(repr(value).encode()).hexdigest()
+
+
+def _load(path: Path | None) -> dict:
+    if path is None or not path.exists():
+        return {}
+    try:
+        data = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged cache only costs time
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
+
+
+def _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, entry_no,
+           facet_values) -> dict[str, bytes | None]:  # fmt: skip
+    """The index files (see the module's docstring), from the analysis of ``inputs``."""
     shards: dict[str, dict] = defaultdict(lambda: {"forms": {}, "post": {}, "exact": {}})
     post: dict[str, list] = defaultdict(list)
     exact: dict[str, list] = defaultdict(list)
     lengths = []
     ents: dict[int, list[int]] = defaultdict(list)
-    for item in _inputs(room, entity_of):
+    for item, digest in zip(inputs, digests, strict=True):
         i, _, _, _, _, names = item
-        row = analyse_letter(analyzer, item)
+        row = rows_cache.get(digest)
+        if row is None:
+            row = rows_cache[digest] = analyse_letter(analyzer, item)
         cols = [row[1].split(), row[2].split(), row[3].split()]
         ex = row[5].split()
         lengths.append(sum(map(len, cols)) + len(names) + len(ex))
@@ -168,12 +230,9 @@ def build_search_files(
     for key, es in name_keys.items():
         by_key[key] = es
     for form in exact:
-        keys = [analyzer.stem(form, x) for x in analyzer.latin]  # one per Latin language
-        named = _named(form, by_key)
-        lem = lemmas(form)
-        entry = [keys[0] if len(set(keys)) == 1 else keys, named, lem[1] if len(lem) > 1 else ""]
-        while entry and not entry[-1]:
-            entry.pop()
+        entry = forms_cache.get(form)
+        if entry is None:
+            entry = forms_cache[form] = _form_entry(analyzer, form, by_key)
         shards[shard_key(form)]["forms"][form] = entry
         shards[shard_key(form)]["exact"][form] = exact[form]
     for key, p in post.items():
@@ -186,7 +245,7 @@ def build_search_files(
     letters = []
     for i, lid in enumerate(room.order):
         r = room.letters[lid]
-        values = {k: facet_values[k].get(lid, []) for k in facet_values}
+        values = [facet_values[k].get(lid, []) for k in ENTITY_FACETS]
         letters.append(
             [lid, r["label"], r["date_display"], r["sender"] or "", r["addressee"] or "",
              r["kind"] or "", r["year"], r["number"], urls.slug(lid), lengths[i], values]
@@ -196,6 +255,7 @@ def build_search_files(
                    "slug", "length", "values"],
         "letters": letters,
         "facets": [[k, label] for k, label in FACETS],
+        "valueKeys": list(ENTITY_FACETS),
         "names": {
             e: room.entries[e]["name"]
             for vs in facet_values.values() for x in vs.values() for e in x if e in room.entries
@@ -223,6 +283,17 @@ def build_search_files(
     return out
 
 
+def _form_entry(analyzer, form: str, by_key: dict) -> list:
+    """[keys (one per Latin language, or one for all), entries it names, its Russian lemma]."""
+    keys = [analyzer.stem(form, x) for x in analyzer.latin]
+    lem = lemmas(form)
+    entry = [keys[0] if len(set(keys)) == 1 else keys, _named(form, by_key),
+             lem[1] if len(lem) > 1 else ""]  # fmt: skip
+    while entry and not entry[-1]:
+        entry.pop()
+    return entry
+
+
 def _named(form: str, by_key: dict[str, list[int]]) -> list[int]:
     """The register entries a one-word query names (query.py: names_for)."""
     from ..search.names import query_keys
@@ -247,4 +318,3 @@ def _snippet_texts(room: ReadingRoom, lid: str) -> list:
         for r in room.store.execute(_TEXTS_SQL[1]):
             cache[r["letter_id"]].append(["note", r["text"] or ""])
     return cache.get(lid, []) + [["title", room.letters[lid].get("title") or ""]]
-

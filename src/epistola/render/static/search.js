@@ -469,7 +469,8 @@
   function facetValues(L, key) {
     if (key === "year") return L[F.year] == null ? [] : [String(L[F.year])];
     if (key === "kind") return L[F.kind] ? [L[F.kind]] : [];
-    return L[F.values][key] || [];
+    var k = M.valueKeys.indexOf(key);
+    return (k >= 0 && L[F.values][k]) || [];
   }
   function label(key, value) {
     if (key === "year" || key === "kind") return value;
