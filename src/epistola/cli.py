@@ -343,10 +343,12 @@ def main() -> None:  # pragma: no cover
 @app.command()
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
-    fmt: str = typer.Option("csv", "--format", "-f", help="cmif, csv or json"),
-    out_: Path = typer.Option(..., "--out", "-o", help="file (cmif, json) or folder (csv)"),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", help="cmif, csv, json, beacon, iiif, webannotation or oai"
+    ),
+    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, iiif)"),
 ):
-    """Write the edition as open data: CMIF for correspSearch, CSV tables, or JSON."""
+    """Write the edition as open data: CMIF, CSV, JSON, BEACON, IIIF, Web Annotations, OAI-PMH."""
     from .edition import open_edition
     from .export import export as run_export
 
@@ -366,6 +368,13 @@ def _export_data(project, edition_file, dest) -> None:
         run_export(ed, "cmif", dest / "data" / "cmif.xml")
         run_export(ed, "csv", dest / "data" / "csv")
         run_export(ed, "json", dest / "data" / "edition.json")
+        # the formats harvesters read: BEACON (GND), IIIF manifests, notes as Web Annotations,
+        # and an OAI-PMH static repository
+        run_export(ed, "beacon", dest / "data" / "beacon-gnd.txt")
+        if ed.meta.base_url.startswith(("http://", "https://")):  # IIIF ids must be absolute
+            run_export(ed, "iiif", dest / "data" / "iiif")
+        run_export(ed, "webannotation", dest / "data" / "notes.jsonld")
+        run_export(ed, "oai", dest / "data" / "oai-static.xml")
 
 
 BUILD_STEPS.append(("data", _export_data))
@@ -468,3 +477,33 @@ def _build_site(project, edition_file, dest) -> None:
 
 
 BUILD_STEPS.append(("site", _build_site))
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="the earlier edition (.sqlite file or postgresql:// URL)"),
+    new: str = typer.Argument(..., help="the later edition"),
+    as_json: bool = typer.Option(False, "--json", help="the changes as JSON"),
+):
+    """What changed between two editions: letters, register entries and front matter added,
+    removed or changed."""
+    from .edition import open_edition
+    from .versions import diff as diff_editions
+
+    try:
+        with open_edition(old) as a, open_edition(new) as b:
+            changes = diff_editions(a, b)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        out.print_json(json.dumps(changes.to_dict(), ensure_ascii=False))
+        return
+    if not changes:
+        out.print("no changes")
+        return
+    for what in ("added", "removed", "changed"):
+        for kind, ids in getattr(changes, what).items():
+            if ids:
+                out.print(
+                    f"{kind} {what} ({len(ids)}): {', '.join(ids)}", highlight=False, markup=False
+                )

@@ -103,6 +103,8 @@ def load_project(path: str | Path) -> Project:
         publisher=str(ed.get("publisher", "")),
         licence=str(ed.get("licence", "")),
         base_url=str(ed.get("base_url", "")),
+        iiif_image_base=str(ed.get("iiif_image_base", "")),
+        admin_email=str(ed.get("admin_email", "")),
     )
     for lang in meta.languages:
         _check(

@@ -42,3 +42,7 @@ class BuildFailed(EpistolaError):
 
 class UnknownAnalysis(EpistolaError):
     hint = "Analyses: timeline, priorities, matters, quantities, persons, replies, network."
+
+
+class MissingBaseUrl(EpistolaError):
+    hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import versions
 from .config import Project, project_from_sources
 from .diagnostics import Diagnostics
 from .read import discover
@@ -76,6 +77,7 @@ def ingest(
             build_index(writer, project.meta.languages)
         t3 = time.perf_counter()
         _meta(writer, project, result)
+        _version(writer, target)
         writer.insert(
             "diagnostics", [(d.path, d.line, d.severity, d.code, d.message) for d in diags]
         )
@@ -166,6 +168,24 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
                 f"facsimile image {url!r} not found at {src}; add the file or fix graphic/@url",
             )
     writer.insert("assets", list(assets.items()))
+
+
+def _version(writer, target) -> None:
+    """Record this build's citable version against the edition it replaces (versions.py)."""
+    from .errors import EpistolaError
+    from .store import is_postgres, open_store
+
+    previous = None
+    if is_postgres(target) or Path(target).exists():
+        try:
+            previous = open_store(target)
+        except (EpistolaError, OSError, ValueError):
+            previous = None  # not an edition, or from another version: start a new history
+    try:
+        versions.record(writer, previous, writer.get_meta("built", ""))
+    finally:
+        if previous is not None:
+            previous.close()
 
 
 def _meta(writer, project: Project, result: IngestResult) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from .edition import Edition, open_edition
 from .render.pages import Pages
 from .render.search_data import build_search_files
+from .render.sitemap import sitemap_files
 from .render.templating import static_files
 
 MANIFEST = ".epistola/manifest.json"
@@ -108,6 +109,10 @@ def build_site(
         t4 = time.perf_counter()
         analyses_state = _finish_analyses(analyses, result)
         files.update(analyses_state.get("files", {}))
+        html = [p for p in (*paths, *analyses_state.get("files", {})) if p.endswith(".html")]
+        built = ed.store.get_meta("built", "") or ""
+        for rel, data in sitemap_files(ed.meta.base_url, html, built).items():
+            result.files_written += _put(out, rel, data, old_files, present, files)
         stale = (set(old_pages) - set(paths)) | (set(old_files) - set(files))
         for p in stale:
             (out / p).unlink(missing_ok=True)

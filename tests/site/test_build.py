@@ -58,6 +58,7 @@ def test_touching_one_letter_rewrites_only_its_pages(project, tmp_path):
     _ingest(project, edition)
     third = build_site(edition, site)
     assert sorted(third.written_paths) == [
+        "changes.html",  # the edition's new version lists the edited letter
         "letters/L1931-08-16.html",
         "letters/L1931-08-16.json",
         "letters/L1931-08-16.xml",

@@ -19,15 +19,16 @@ def exporter(name: str):
     return deco
 
 
-def export(edition, name: str, out: Path) -> list[Path]:
-    """Write the edition in format ``name`` under/at ``out``; return the files written."""
+def export(edition, name: str, out: Path, **options) -> list[Path]:
+    """Write the edition in format ``name`` under/at ``out``; return the files written.
+    ``options`` go to the writer (e.g. ``base_url`` for the formats that need absolute URLs)."""
     from ..errors import EpistolaError
 
     if name not in EXPORTERS:
         raise EpistolaError(
             f"unknown export format {name!r}", hint=f"Use one of: {', '.join(sorted(EXPORTERS))}."
         )
-    return EXPORTERS[name](edition, Path(out))
+    return EXPORTERS[name](edition, Path(out), **options)
 
 
-from . import cmif, tables  # noqa: E402,F401  (register the built-in exporters)
+from . import beacon, cmif, iiif, oai, tables, webannotation  # noqa: E402,F401  (register the built-in exporters)

@@ -1,8 +1,15 @@
-"""CMIF (Correspondence Metadata Interchange Format, v1) for correspSearch."""
+"""CMIF (Correspondence Metadata Interchange Format, v1) for correspSearch.
+
+The output is valid against the official RELAX NG schema and Schematron rules
+(``TEI-Correspondence-SIG-CMIF/schema``): the publication statement in the schema's order
+(publisher, idno, date, availability), a UUID for the edition's ``bibl``, and both
+correspActions on every letter, an unknown party written as such.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from lxml import etree
@@ -34,6 +41,16 @@ def _sub(parent, tag, text=None, **attrs):
     return el
 
 
+def _uuid(name: str) -> str:
+    """A stable UUID for ``name`` that is also an XML name (xml:id may not start with a digit)."""
+    n = 0
+    while True:
+        u = str(uuid.uuid5(uuid.NAMESPACE_URL, name if n == 0 else f"{name}#{n}"))
+        if u[0].isalpha():
+            return u
+        n += 1
+
+
 @exporter("cmif")
 def write_cmif(edition, out: Path) -> list[Path]:
     """One CMIF file; persons and places carry authority URIs where the registers give one."""
@@ -51,12 +68,16 @@ def write_cmif(edition, out: Path) -> list[Path]:
     fd = _sub(header, "fileDesc")
     ts = _sub(fd, "titleStmt")
     _sub(ts, "title", meta.title)
-    for name in meta.editors:
+    # The schema wants at least one editor; an edition that names none gets its publisher.
+    for name in meta.editors or [meta.publisher or "not named"]:
         _sub(ts, "editor", name)
     ps = _sub(fd, "publicationStmt")
     _sub(ps, "publisher", meta.publisher or ", ".join(meta.editors) or meta.title)
-    if meta.base_url:
-        _sub(ps, "idno", meta.base_url, type="url")
+    base = meta.base_url.rstrip("/") + "/" if meta.base_url else ""
+    # The schema wants the URL of the CMIF file itself; without a base_url only the site-relative
+    # address is known (correspSearch needs the absolute one: set [edition] base_url).
+    _sub(ps, "idno", f"{base}data/cmif.xml", type="url")
+    _sub(ps, "date", when=edition.store.get_meta("built", "")[:10] or None)
     av = _sub(ps, "availability")
     _sub(
         av,
@@ -64,10 +85,11 @@ def write_cmif(edition, out: Path) -> list[Path]:
         meta.licence or "CC-BY 4.0",
         target="https://creativecommons.org/licenses/by/4.0/",
     )
-    _sub(ps, "date", when=edition.store.get_meta("built", "")[:10])
     sd = _sub(fd, "sourceDesc")
     bibl = _sub(sd, "bibl", meta.title, type="online")
-    bibl.set("{http://www.w3.org/XML/1998/namespace}id", "edition")
+    # Schematron W0001 recommends a UUID; derived from the edition, so it is stable across builds.
+    bibl_id = _uuid(base or f"epistola:{meta.title}")
+    bibl.set("{http://www.w3.org/XML/1998/namespace}id", bibl_id)
     pd = _sub(header, "profileDesc")
     agents = {}
     for r in edition.store.execute(
@@ -75,13 +97,12 @@ def write_cmif(edition, out: Path) -> list[Path]:
         "FROM letter_agents ORDER BY letter_id, action, position"
     ):
         agents.setdefault(r["letter_id"], []).append(r)
-    base = meta.base_url.rstrip("/") + "/" if meta.base_url else ""
     for letter in edition.store.execute("SELECT id, data FROM letters ORDER BY number"):
         data = json.loads(letter["data"])
         cd = _sub(
             pd,
             "correspDesc",
-            source="#edition",
+            source=f"#{bibl_id}",
             ref=f"{base}letters/{letter['id']}.html" if base else None,
             key=letter["id"],
         )
@@ -91,6 +112,7 @@ def write_cmif(edition, out: Path) -> list[Path]:
         for action in ("sent", "received"):
             ca = _sub(cd, "correspAction", type=action)
             place = None
+            named = False
             for a in by_action.get(action, []):
                 if a["name"] is None and a["ref"] is None:
                     place = place or a
@@ -104,6 +126,9 @@ def write_cmif(edition, out: Path) -> list[Path]:
                     ref=_authority(entries.get(a["entry_id"]), a["ref"]),
                 )
                 place = place or a
+                named = True
+            if not named:  # the schema wants a part in every correspAction
+                _sub(ca, "persName", "unknown")
             if place and place["place_ref"]:
                 pdata = entries.get(place["place_ref"])
                 pname = place["place_name"] or ((pdata or {}).get("names") or [{}])[0].get("text")
@@ -113,7 +138,7 @@ def write_cmif(edition, out: Path) -> list[Path]:
             )
             if action == "sent":
                 d = d or data.get("date")  # the letter's date may come from elsewhere (title)
-            if d:
+            if d and any(d.get(k) for k in ("when", "not_before", "not_after", "from_", "to")):
                 _sub(
                     ca,
                     "date",

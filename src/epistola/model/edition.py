@@ -15,4 +15,8 @@ class EditionMeta:
     publisher: str = ""
     licence: str = ""
     base_url: str = ""  # for stable citation URLs
+    # IIIF Image API base for facsimiles given as bare image ids (e.g. Schnitzler's
+    # ``<graphic url="1894_AS_RBH_2_00012"/>``): the image service is ``iiif_image_base + id``.
+    iiif_image_base: str = ""
+    admin_email: str = ""  # the contact harvesters see (OAI-PMH Identify)
     year_numbering: bool = True

@@ -129,3 +129,60 @@ def year_context(room: ReadingRoom, year: int | None) -> dict:
 def front_context(room: ReadingRoom, front_id: str) -> dict:
     f = next(f for f in room.front if urls.slug(f["id"]) == front_id)
     return {"title": f["title"], "front": f, "lang": f.get("lang") or room.lang}
+
+
+def changes_context(room: ReadingRoom, history: list[dict]) -> dict:
+    """The changes page: each version of the edition, newest first, with what it changed."""
+    root = ""
+
+    def letters(ids):
+        out = []
+        for lid in ids:
+            row = room.letters.get(lid)
+            out.append(
+                {
+                    "label": row["label"],
+                    "title": row.get("title") or "",
+                    "href": root + urls.letter_path(lid),
+                }
+                if row
+                else {"label": lid, "title": "", "href": None}
+            )
+        return out
+
+    def entries(ids):
+        out = []
+        for eid in ids:
+            e = room.entries.get(eid)
+            href = room.entry_href(eid, root) if e else None
+            out.append({"label": e["name"] if e else eid, "href": href})
+        return out
+
+    versions = []
+    for v in history:
+        counts = v.get("counts", {})
+        versions.append(
+            {
+                "number": v["number"],
+                "built": v["built"],
+                "digest": v["digest"],
+                "counts": counts,
+                "letters": [
+                    (
+                        what,
+                        letters(v.get(what, {}).get("letters", [])),
+                        counts.get(what, {}).get("letters", 0),
+                    )
+                    for what in ("added", "changed", "removed")
+                ],
+                "entries": [
+                    (
+                        what,
+                        entries(v.get(what, {}).get("entries", [])),
+                        counts.get(what, {}).get("entries", 0),
+                    )
+                    for what in ("added", "changed", "removed")
+                ],
+            }
+        )
+    return {"title": "Changes", "versions": versions}

@@ -7,8 +7,9 @@ import threading
 from pathlib import Path
 
 from ..store.codec import letter_from_plain, to_plain
-from . import urls
+from . import facsimiles, urls
 from .html import HtmlRenderer
+from .linked_data import letter_jsonld
 from .room import ReadingRoom
 from .tei_export import letter_tei
 
@@ -95,16 +96,23 @@ def _place(room, ref, name, root):
 def _facsimile(room, f: dict, root: str) -> dict:
     url, kind = f.get("url") or "", f.get("kind") or "image"
     out = {"label": f.get("label") or Path(url).name or url, "src": None, "href": None}
-    local = f"facsimiles/{Path(url).name}"
+    local = facsimiles.local_path(url)
+    service = facsimiles.image_service(url, kind, room.meta.iiif_image_base)
     if "://" not in url and local in room.asset_set:
         out["src"] = out["href"] = root + local
-    elif kind == "iiif" or url.endswith("info.json"):
-        base = url[: -len("/info.json")] if url.endswith("/info.json") else url
-        out["src"] = f"{base}/full/800,/0/default.jpg"
-        out["href"] = url
+    elif service:
+        out["src"] = facsimiles.image_url(service)
+        out["href"] = url if "://" in url else f"{service}/info.json"
     elif url.startswith(("http://", "https://")):
         out["src"] = out["href"] = url
     return out
+
+
+def letter_version(room, letter_id: str) -> dict | None:
+    """The version and day this letter last changed (versions.py), for its citation."""
+    if "letter_versions" not in room.cache:
+        room.cache["letter_versions"] = room.store.get_meta("letter_versions") or {}
+    return room.cache["letter_versions"].get(letter_id)
 
 
 def letter_context(room: ReadingRoom, letter_id: str) -> dict:
@@ -156,10 +164,11 @@ def letter_context(room: ReadingRoom, letter_id: str) -> dict:
     )
     base = room.meta.base_url
     stable = (base.rstrip("/") + "/" if base else "") + urls.letter_path(letter_id)
+    title = data.get("title") or f"{row['sender']} to {row['addressee']}, {row['date_display']}"
     return {
         "letter": row,
-        "title": data.get("title")
-        or f"{row['sender']} to {row['addressee']}, {row['date_display']}",
+        "title": title,
+        "jsonld": letter_jsonld(room, letter_id, row, data, title),
         "lang": (data.get("languages") or [room.lang])[0],
         "senders": [_party(room, a, root) for a in sent.get("agents", [])],
         "addressees": [_party(room, a, root) for a in received.get("agents", [])],
@@ -180,6 +189,7 @@ def letter_context(room: ReadingRoom, letter_id: str) -> dict:
         "mentioned": [(KIND_LABELS[k], v) for k, v in sorted(mentioned.items())],
         "kind_labels": KIND_LABELS,
         "stable_url": stable,
+        "version": letter_version(room, letter_id),
         "year_href": root + urls.year_path(row["year"]),
         "json_href": f"{urls.slug(letter_id)}.json",
         "xml_href": f"{urls.slug(letter_id)}.xml",

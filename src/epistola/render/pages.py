@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..edition import Edition
 from ..errors import UnknownEntry
-from . import edition_pages, register_pages, urls
+from . import edition_pages, letter_page, register_pages, urls
 from .letter_page import letter_context, letter_json, letter_xml
 from .room import ReadingRoom
 from .templating import make_environment, templates_digest
@@ -63,6 +63,8 @@ class Pages:
             out.append("glossary.html")
         if room.has["photographs"]:
             out.append("photographs.html")
+        if self.history:
+            out.append("changes.html")
         out += [
             f"front/{urls.slug(f['id'])}.html" for f in room.front if f["kind"] != "introduction"
         ]
@@ -87,6 +89,11 @@ class Pages:
         h.update(self.global_digest.encode())
         return h.hexdigest()
 
+    @cached_property
+    def history(self) -> list[dict]:
+        """The edition's versions, newest first (versions.py); empty for older editions."""
+        return list(reversed(self.room.store.get_meta("history") or []))
+
     # -- what a page depends on ---------------------------------------------------------------
     @cached_property
     def global_digest(self) -> str:
@@ -99,6 +106,7 @@ class Pages:
             self.served,
             hashlib.sha1(json.dumps(room.glossary, sort_keys=True).encode()).hexdigest(),
             room.asset_paths,
+            bool(self.history),
         )
 
     @cached_property
@@ -137,6 +145,7 @@ class Pages:
                     room.entries.get(a["entry_id"] or "", {}).get("name")
                     for a in room.agents.get(lid, ())
                 ],
+                letter_page.letter_version(room, lid),  # its citation names the version
             )
         return out
 
@@ -240,6 +249,8 @@ class Pages:
                 return "front.html", edition_pages.front_context(room, fid)
         if path == "search.html":
             return "search.html", {"title": "Search", "served": self.served}
+        if path == "changes.html" and self.history:
+            return "changes.html", edition_pages.changes_context(room, self.history)
         if path.startswith("analyses/") and path in self.analyses and path.endswith(".html"):
             return self.analyses[path]
         raise UnknownEntry(f"no page {path!r} in this reading room")
@@ -252,6 +263,7 @@ class Pages:
             "lang": room.lang,
             "edition": room.meta,
             "has": room.has,
+            "has_changes": bool(self.history),
             "served": self.served,
         }
 

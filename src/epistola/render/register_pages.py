@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import urls
+from .linked_data import entry_jsonld
 from .room import ReadingRoom
 
 TITLES = {
@@ -161,6 +162,7 @@ def entry_context(room: ReadingRoom, kind: str, eid: str) -> dict:
 
     return {
         "title": e["name"],
+        "jsonld": entry_jsonld(room, kind, eid, data),
         "kind": kind,
         "entry": e,
         "data": data,

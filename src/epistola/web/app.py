@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from ..edition import Edition, open_edition
 from ..errors import EpistolaError, QueryError, UnknownEntry
+from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
 from ..search.facets import FACETS
@@ -110,8 +111,17 @@ def create_app(edition: Edition | str) -> Starlette:
     def root(request: Request) -> Response:
         return RedirectResponse("/index.html") if request.url.path != "/" else page(request)
 
+    oai = Repository(ed)
+
+    def oai_pmh(request: Request) -> Response:
+        params = dict(request.query_params)
+        repeated = len(params) != len(request.query_params.multi_items())
+        status, body = oai.respond(params, str(request.url).split("?")[0], repeated=repeated)
+        return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
+
     routes = [
         *api.routes(pages),
+        Route("/oai", oai_pmh),
         Route("/", root),
         Route("/{path:path}", page),
     ]
