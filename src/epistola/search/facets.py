@@ -28,6 +28,16 @@ SCALARS = {
 }
 MULTI = ("sender", "addressee", "person", "place", "org", "lang", "subject")
 ENTITY_FACETS = ("sender", "addressee", "person", "place", "org")
+# the facets a reader narrows by, with their headings: the server's search page (web/app.py) and
+# the static reading room's search (render/search_data.py writes them into search/meta.js)
+FACETS = (
+    ("year", "Year"),
+    ("sender", "Sender"),
+    ("addressee", "Addressee"),
+    ("person", "Person mentioned"),
+    ("place", "Place"),
+    ("kind", "Kind"),
+)
 
 
 def day(iso: str | None) -> int:

@@ -29,12 +29,14 @@ from .facets import build_arrays, entity_pairs_of
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
-RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
+COLUMNS = ("text", "notes", "title", "names", "exact")
+WEIGHTS = (1.0, 0.5, 3.0, 2.0, 1.0)  # bm25 weight of each column (the static search uses them too)
+RANK = "bm25(" + ", ".join(map(str, WEIGHTS)) + ")"
 # Words arrive analysed and space-separated; the ascii tokenizer splits them on spaces (and keeps
 # every non-ASCII character), which is all that is needed and faster than unicode61.
-FTS = "fts5(text, notes, title, names, exact, content='', tokenize='ascii')"
+FTS = "fts5(" + ", ".join(COLUMNS) + ", content='', tokenize='ascii')"
 NAME_KINDS = ("person", "place", "org")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: Russian words lemmatised, compound parts indexed
 
 
 def entity_token(rowid: int) -> str:
@@ -44,7 +46,7 @@ def entity_token(rowid: int) -> str:
 def build_index(store, languages) -> None:
     """Create and fill the search tables of ``store`` (a SQLite or PostgreSQL writer) for
     ``languages``."""
-    languages = list(languages or []) or _text_languages(store)
+    languages = list(languages or []) or text_languages(store)
     analyzer = Analyzer(languages)
     if getattr(store, "dialect", "sqlite") != "sqlite":
         from . import pg  # the same keys, in PostgreSQL's own tables (pg.py)
@@ -92,7 +94,7 @@ def _create_sqlite_tables(store) -> None:
         store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
 
 
-def _text_languages(store) -> list[str]:
+def text_languages(store) -> list[str]:
     rows = store.execute(
         "SELECT lang, COUNT(*) AS n FROM letter_texts WHERE lang IS NOT NULL "
         "GROUP BY lang ORDER BY n DESC"
@@ -156,6 +158,8 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
         toks = tokens(text)
         exact += toks
         text_stems += analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))
+    # compound parts go after the words, so phrases over the words keep their positions
+    text_stems += analyzer.parts(exact)
     # all notes in one pass: a newline between them is just another word boundary
     note_toks = tokens("\n".join(notes)) if notes else []
     title_toks = tokens(title)
@@ -164,7 +168,7 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
     return (
         rowid,
         " ".join(text_stems),
-        " ".join(analyzer.stem_all(note_toks, latin)),
+        " ".join(analyzer.stem_all(note_toks, latin) + analyzer.parts(note_toks)),
         " ".join(analyzer.stem_all(title_toks, latin)),
         " ".join(entity_token(n) for n in sorted(entities)),
         " ".join(exact),
@@ -236,7 +240,7 @@ def _other(store, analyzer: Analyzer) -> None:
         fts_rows.append(
             (
                 i,
-                " ".join(analyzer.stem_all(btoks, lat)),
+                " ".join(analyzer.stem_all(btoks, lat) + analyzer.parts(btoks)),
                 "",
                 " ".join(analyzer.stem_all(ttoks, lat)),
                 entity_token(no) if no else "",

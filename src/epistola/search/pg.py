@@ -25,9 +25,9 @@ import threading
 
 import numpy as np
 
+from .index import COLUMNS, WEIGHTS  # one definition: the FTS5 columns and their bm25 weights
+
 TABLES = {"search_letters": 0, "search_other": 1}
-COLUMNS = ("text", "notes", "title", "names", "exact")
-WEIGHTS = (1.0, 0.5, 3.0, 2.0, 1.0)  # index.RANK: bm25(1.0, 0.5, 3.0, 2.0, 1.0)
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 
 DDL = """

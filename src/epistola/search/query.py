@@ -22,6 +22,7 @@ from ..errors import EditionFormatError, QueryError
 from ..model.letters import letter_label
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
 from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
+from .index import INDEX_VERSION
 from .names import PARTICLES, query_keys, transliterations
 from .parse import parse
 from .snippets import MAX_SNIPPETS, Highlighter, snippets_of
@@ -318,6 +319,12 @@ def search(
         raise EditionFormatError(
             "this edition has no search index",
             "Build it again with a current epistola: epistola ingest SOURCE --out EDITION.",
+        )
+    if meta.get("version", 1) < INDEX_VERSION:
+        raise EditionFormatError(
+            "this edition's search index was built by an older Epistola (it does not lemmatise "
+            "Russian words or index compound parts)",
+            "Ingest the sources again: epistola ingest SOURCE --out EDITION.",
         )
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}", "Sort by 'relevance' or 'date'.")

@@ -31,17 +31,10 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
+from ..search.facets import FACETS
 from . import api
 from .cache import ResponseCache
 
-FACETS = (
-    ("year", "Year"),
-    ("sender", "Sender"),
-    ("addressee", "Addressee"),
-    ("person", "Person mentioned"),
-    ("place", "Place"),
-    ("kind", "Kind"),
-)
 TYPES = {".json": "application/json", ".xml": "application/xml", ".csv": "text/csv; charset=utf-8",
          ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}  # fmt: skip
 
