@@ -50,12 +50,23 @@ class BookRenderer(HtmlRenderer):
 def book_html(edition, project_root: Path | None = None) -> str:
     """The whole book as one HTML document, from ``book/book.html`` (a project's own
     ``templates/book/book.html`` first; ``project_root`` defaults to the edition's project)."""
+    env, ctx = book_context(edition, project_root)
+    for p in ctx["photos"]:
+        data, mime = p["data"], p["mime"]
+        p["src"] = f"data:{mime};base64,{base64.b64encode(data).decode()}" if data else ""
+    return env.get_template("book/book.html").render(**ctx)
+
+
+def book_context(edition, project_root: Path | None = None, renderer=None):
+    """The book's content, shared by the PDF and the EPUB: ``(jinja environment, context)``.
+    ``renderer(letter)`` makes the text renderer of one letter (default: notes as CSS
+    footnotes); each letter's ``refs`` pairs are ``(label, letter id)`` for linking."""
     store = edition.store
+    renderer = renderer or (lambda letter: BookRenderer({n.n: n.content for n in letter.notes}))
     meta = edition.meta
     years: dict[int | None, list] = defaultdict(list)
     for letter in edition.letters():
-        notes = {n.n: n.content for n in letter.notes}
-        r = BookRenderer(notes)
+        r = renderer(letter)
         versions = [
             {"lang": v.lang, "type": v.type, "html": Markup(r.render(v.blocks))}
             for v in letter.versions
@@ -75,6 +86,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                 ),
                 "source": ", ".join(x for x in (letter.repository, letter.shelfmark) if x),
                 "versions": versions,
+                "renderer": r,
             }
         )
     intros = {f["year"]: f for f in edition.front("introduction")}
@@ -89,13 +101,16 @@ def book_html(edition, project_root: Path | None = None) -> str:
     ):
         cited[r["entry_id"]].add(r["letter_id"])
 
-    def refs(entry_id):
-        pairs = sorted(
-            (labels[x][0] or 9999, labels[x][1] or 0)
+    def ref_pairs(entry_id):
+        triples = sorted(
+            (labels[x][0] or 9999, labels[x][1] or 0, x)
             for x in cited.get(entry_id, ())
             if x in labels
         )
-        return ", ".join(f"{y}/{n}" if y != 9999 else "undated" for y, n in pairs)
+        return [(f"{y}/{n}" if y != 9999 else "undated", x) for y, n, x in triples]
+
+    def refs(entry_id):
+        return ", ".join(label for label, _ in ref_pairs(entry_id))
 
     persons = []
     for e in edition.entries("person"):
@@ -106,6 +121,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                     "life": e.life,
                     "note": e.note.rstrip(". "),
                     "refs": refs(e.id),
+                    "ref_pairs": ref_pairs(e.id),
                 }
             )
     parents = defaultdict(list)
@@ -128,6 +144,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                 "under": under,
                 "note": e.note.rstrip(". "),
                 "refs": refs(e.id),
+                "ref_pairs": ref_pairs(e.id),
             }
         )
     glossary = [
@@ -143,10 +160,8 @@ def book_html(edition, project_root: Path | None = None) -> str:
     )
     for p in photos:
         p["persons"] = json.loads(p["persons"] or "[]")
-        mime = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
-        data = p.pop("data")
-        p["src"] = f"data:{mime};base64,{base64.b64encode(data).decode()}" if data else ""
-    return env.get_template("book/book.html").render(
+        p["mime"] = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
+    return env, dict(
         meta=meta,
         lang=lang,
         front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
