@@ -20,6 +20,8 @@ from ..model import display
 from .html import HtmlRenderer
 from .templating import make_environment
 
+PDF_VARIANT = "pdf/ua-1"
+
 
 class BookRenderer(HtmlRenderer):
     """Notes become footnotes where they stand; names are plain text (no links on paper)."""
@@ -184,5 +186,7 @@ def write_book(edition, out: Path, project_root: Path | None = None) -> Path:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fetcher = URLFetcher(allowed_protocols=("data",))
-    HTML(string=book_html(edition, project_root), url_fetcher=fetcher, base_url=".").write_pdf(out)
+    doc = HTML(string=book_html(edition, project_root), url_fetcher=fetcher, base_url=".")
+    # a tagged PDF/UA-1 (WeasyPrint's pdf_variant; it tags the structure), fonts embedded
+    doc.write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
     return out
