@@ -387,6 +387,12 @@ def book(
     fmt: str = typer.Option(
         "", "--format", "-f", help="pdf or epub (default: from the file's suffix, else pdf)"
     ),
+    text: str = typer.Option(
+        None, help="original, translation or both (default: [outputs] book_text, else both)"
+    ),
+    layout: str = typer.Option(
+        None, help="sequence, parallel or facing (default: [outputs] book_layout, else sequence)"
+    ),
 ):
     """Write the edition as a book: a printed PDF or an EPUB 3 (letters by year, notes, indexes)."""
     from .edition import open_edition
@@ -400,11 +406,11 @@ def book(
             if fmt == "epub":
                 from .render.epub import write_epub
 
-                write_epub(ed, out_)
+                write_epub(ed, out_, text=text, layout=layout)
             else:
                 from .render.book import write_book
 
-                write_book(ed, out_)
+                write_book(ed, out_, text=text, layout=layout)
     except EpistolaError as e:
         fail(e)
     console.print(f"wrote {out_}")

@@ -191,3 +191,33 @@ def test_fonts_are_embedded(book_pdf):
     out = subprocess.run(["pdffonts", str(book_pdf)], capture_output=True, text=True, check=True)
     rows = out.stdout.splitlines()[2:]
     assert rows and all(r.split()[-5] == "yes" for r in rows), out.stdout
+
+
+def test_the_project_chooses_what_is_printed(sample_edition):
+    """original / translation / both, and for both: parallel columns or facing pages."""
+    from lxml import html
+
+    from epistola.errors import ConfigError
+    from epistola.render.book import book_html
+
+    with open_edition(sample_edition[0]) as ed:
+        translated = sum(
+            1 for x in ed.letters() if any(v.type == "translation" for v in x.versions)
+        )
+
+        def doc(**kw):
+            return html.fromstring(book_html(ed, **kw))
+
+        both = doc(text="both", layout="sequence")
+        assert len(both.xpath("//article//div[@class='translation']")) == translated > 0
+        assert not doc(text="original").xpath("//article//*[@class='translation']")
+        only = doc(text="translation")
+        assert len(only.xpath("//article//div[@class='translation']")) == translated
+        # a letter with no translation keeps its original: no letter is printed empty
+        assert all(a.xpath(".//div[@lang]") for a in only.iter("article"))
+        parallel = doc(text="both", layout="parallel")
+        assert len(parallel.xpath("//table[contains(@class, 'parallel')]")) == translated
+        facing = doc(text="both", layout="facing")
+        assert len(facing.xpath("//div[contains(@class, 'facing')]")) == translated
+        with pytest.raises(ConfigError):
+            book_html(ed, text="nope")

@@ -142,14 +142,16 @@ def _letter_html(letter: dict, lang: str) -> str:
     return "\n".join(out)
 
 
-def epub_documents(edition, project_root: Path | None = None):
+def epub_documents(
+    edition, project_root: Path | None = None, text: str | None = None, layout: str | None = None
+):
     """``(meta, lang, chapters, images)``: chapters are ``(file, title, xhtml bytes)`` in
     reading order, images ``(file, media type, bytes)``."""
 
     def renderer(letter):
         return EpubRenderer({n.n: n.content for n in letter.notes}, prefix=_anchor(letter.id))
 
-    env, ctx = book_context(edition, project_root, renderer=renderer)
+    env, ctx = book_context(edition, project_root, renderer=renderer, text=text, layout=layout)
     md = env.filters["md"]
     meta, lang = ctx["meta"], ctx["lang"]
     chapters: list[tuple[str, str, bytes]] = []
@@ -332,9 +334,17 @@ CONTAINER = (
 )
 
 
-def write_epub(edition, out: Path, project_root: Path | None = None) -> Path:
-    """Write the book as an EPUB 3 to ``out``; written beside and renamed, never half-written."""
-    meta, lang, chapters, images = epub_documents(edition, project_root)
+def write_epub(
+    edition,
+    out: Path,
+    project_root: Path | None = None,
+    text: str | None = None,
+    layout: str | None = None,
+) -> Path:
+    """Write the book as an EPUB 3 to ``out``; written beside and renamed, never half-written.
+    ``text`` as for the PDF; the layout is always one version after the other (reflowing
+    screens have no facing pages)."""
+    meta, lang, chapters, images = epub_documents(edition, project_root, text, layout)
     modified = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
