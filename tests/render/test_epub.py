@@ -114,3 +114,24 @@ def test_every_letter_and_chapter_is_in_the_epub(sample_epub, sample_edition):
     for title in [*front, "1931", "1932", "1933", "Index of names", "Photographs"]:
         assert title in nav
     assert len(list(docs["photographs.xhtml"].iter(f"{XHTML}img"))) >= 1
+
+
+def test_epubcheck_finds_a_schnitzler_slice_valid(tmp_path):
+    """Schnitzler's letters (German, other markup, no translations) as an EPUB: 40 letters."""
+    from epistola import ingest, open_edition
+    from epistola.render.epub import write_epub
+
+    from ..conftest import SCHNITZLER, need
+
+    corpus = need(SCHNITZLER).resolve()
+    (tmp_path / "corpus" / "editions").mkdir(parents=True)
+    for f in sorted((corpus / "editions").glob("L*.xml"))[:40]:
+        (tmp_path / "corpus" / "editions" / f.name).symlink_to(f)
+    (tmp_path / "corpus" / "indices").symlink_to(corpus / "indices")
+    ingest([tmp_path / "corpus"], tmp_path / "slice.sqlite")
+    with open_edition(tmp_path / "slice.sqlite") as ed:
+        epub = write_epub(ed, tmp_path / "slice.epub")
+    r = epubcheck(epub)
+    assert r.returncode == 0 and "0 errors / 0 warnings" in r.stdout, r.stdout
+    docs = _documents(epub)
+    assert sum(len(list(d.iter(f"{XHTML}article"))) for d in docs.values()) == 40
