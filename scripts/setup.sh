@@ -12,6 +12,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql pos
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 [ -e /usr/share/java/epubcheck.jar ] || need_apt+=(epubcheck)
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)  # the load generator of make bench-load
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
