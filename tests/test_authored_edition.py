@@ -211,6 +211,10 @@ def test_new_project_builds_and_serves(tmp_path):
     finally:
         ed.close()
     assert set(letters) == {f"l-1900-00{i}" for i in range(1, 6)}
+    # the book in both forms, side by side
+    assert (proj / "_build" / "book.pdf").stat().st_size > 0
+    with zipfile.ZipFile(proj / "_build" / "book.epub") as z:
+        assert z.read("mimetype") == b"application/epub+zip"
     site = proj / "_build" / "site"
     for lid in letters:
         assert (site / "letters" / f"{lid}.html").exists()
