@@ -109,4 +109,5 @@ def test_stats_views_and_options_match_the_library(client, sample_edition):
     assert proposed["rows"] == run(path, "priorities", proposed=True)["rows"]
     assert proposed["rows"] != run(path, "priorities")["rows"]  # the option changes the answer
     stats = {p["name"] for p in SPEC["paths"]["/api/stats/{name}"]["get"]["parameters"]}
-    assert stats == {"name", "view", "top", "proposed", "rollup", "min_letters", "by", "person"}
+    assert stats == {"name", "view", "top", "proposed", "rollup", "min_letters", "by", "person",
+                     "format", "topics", "min_words"}  # fmt: skip
