@@ -426,6 +426,11 @@ def site(
     )
 
 
+from .cli_users import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+
+
 @app.command()
 def serve(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),

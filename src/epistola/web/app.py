@@ -12,6 +12,7 @@ import mimetypes
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -21,7 +22,9 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
+from ..research import open_research
 from . import api
+from .research import PrivateGate, Research, SecurityHeaders
 
 FACETS = (
     ("year", "Year"),
@@ -126,15 +129,29 @@ def create_app(edition: Edition | str) -> Starlette:
         status, body = oai.respond(params, str(request.url).split("?")[0], repeated=repeated)
         return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
 
+    research = _research(ed)
+
     routes = [
+        *(research.routes() if research is not None else []),
         *api.routes(pages),
         Route("/oai", oai_pmh),
         Route("/", root),
         Route("/{path:path}", page),
     ]
-    app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={QueryError: _query_error},
+        middleware=[Middleware(SecurityHeaders), Middleware(PrivateGate, research=research)],
+    )
     app.state.pages = pages
+    app.state.research = research
     return app
+
+
+def _research(ed: Edition) -> Research | None:
+    """Accounts and annotations need a writable SQLite edition (docs/research-server.md)."""
+    path = getattr(ed.store, "path", None)
+    return Research(open_research(path)) if path is not None else None
 
 
 def _not_found(pages: Pages, path: str) -> Response:
