@@ -135,6 +135,10 @@ def create(
     body, selector = validate(kind, body, selector)
     if not store.execute("SELECT 1 FROM letters WHERE id = ?", (letter_id,)):
         raise UnknownEntry(f"no letter {letter_id!r}")
+    if selector is not None:  # offsets into the stored reading text, whatever the client counted
+        where = _find(_letter_text(store, letter_id), selector)
+        if where is not None:
+            selector = {**selector, "start": where[0], "end": where[1]}
     t = now()
     rec = {"id": annotation_id or "a-" + secrets.token_hex(8), "letter_id": letter_id,
            "kind": kind, "body": body, "selector": selector, "author": author or account["name"],
@@ -214,6 +218,13 @@ def delete(store: Store, account: dict, annotation_id: str, if_version: int) -> 
 
 def restore(store: Store, account: dict, annotation_id: str, if_version: int) -> dict:
     return _change(store, account, annotation_id, if_version, "annotation.restore", deleted=False)
+
+
+def _letter_text(store: Store, letter_id: str) -> str:
+    rows = store.execute(
+        "SELECT text FROM letter_texts WHERE letter_id = ? ORDER BY version LIMIT 1", (letter_id,)
+    )
+    return rows[0]["text"] if rows else ""
 
 
 def _find(text: str, sel: dict) -> tuple[int, int] | None:
