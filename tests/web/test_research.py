@@ -256,3 +256,16 @@ def test_private_edition_needs_login(client, edition):
     acc.set_private(store, False, by="adam")
     client.cookies.clear()
     assert client.get("/index.html").status_code == 200
+
+
+def test_unknown_parameters_are_400_on_the_research_routes(client, edition):
+    _, tokens = edition
+    h = bearer(tokens, "eddi")
+    a = client.post(f"/api/letters/{LETTER}/annotations", json=BODY, headers=h).json()
+    for url in (f"/api/letters/{LETTER}/annotations", f"/api/annotations/{a['id']}",
+                f"/api/annotations/{a['id']}/versions", "/api/audit", "/api/me"):  # fmt: skip
+        assert client.get(url, headers=h).status_code == 200, url
+        r = client.get(url + "?bogus=1", headers=h)
+        assert r.status_code == 400 and "bogus" in r.json()["error"], url
+    r = client.get(f"/api/letters/{LETTER}/annotations?deleted=true&deleted=false", headers=h)
+    assert r.status_code == 400

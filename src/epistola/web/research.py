@@ -23,6 +23,7 @@ from ..errors import (
     InvalidAnnotation,
     LoginThrottled,
     NotAuthorised,
+    QueryError,
     UnknownEntry,
     VersionConflict,
 )
@@ -93,6 +94,21 @@ class PrivateGate:
 def error(e: EpistolaError, status: int | None = None, **headers) -> JSONResponse:
     status = status or next((s for t, s in STATUS.items() if isinstance(e, t)), 400)
     return JSONResponse({"error": str(e), "hint": e.hint}, status_code=status, headers=headers)
+
+
+def _check_query(request: Request) -> None:
+    """Unknown or repeated query parameters are refused (400), as on every API route."""
+    from .api import openapi
+
+    op = openapi()["paths"][request.scope["route"].path].get(request.method.lower(), {})
+    allowed = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"}
+    keys = [k for k, _ in request.query_params.multi_items()]
+    for k in keys:
+        if k not in allowed or keys.count(k) > 1:
+            raise QueryError(
+                f"unknown or repeated parameter {k!r} for {request.scope['route'].path}",
+                f"Parameters: {', '.join(sorted(allowed)) or 'none'} (docs/api.md).",
+            )
 
 
 async def _form(request: Request) -> dict:
@@ -199,6 +215,10 @@ class Research:
     # --- API --------------------------------------------------------------------------------
 
     def me(self, request: Request) -> Response:
+        try:
+            _check_query(request)
+        except EpistolaError as e:
+            return error(e, 400)
         a = self.who(request)
         if a is None:
             return error(NotAuthorised("not logged in", hint="POST /login or send a token."), 401)
@@ -208,6 +228,10 @@ class Research:
         return JSONResponse(out)
 
     async def _guarded(self, request: Request, needed: str, fn):
+        try:
+            _check_query(request)
+        except EpistolaError as e:
+            return error(e, 400)
         account = self.who(request)
         if request.method not in ("GET", "HEAD"):
             if account is None:
