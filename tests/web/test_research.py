@@ -246,6 +246,7 @@ def test_security_headers_and_no_secrets_in_logs(client, edition, caplog):
 def test_private_edition_needs_login(client, edition):
     path, tokens = edition
     store = open_research(path)
+    assert client.get("/index.html").status_code == 200  # now in the answer cache
     acc.set_private(store, True, by="adam")
     r = client.get("/index.html", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
