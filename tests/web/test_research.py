@@ -270,3 +270,16 @@ def test_unknown_parameters_are_400_on_the_research_routes(client, edition):
         assert r.status_code == 400 and "bogus" in r.json()["error"], url
     r = client.get(f"/api/letters/{LETTER}/annotations?deleted=true&deleted=false", headers=h)
     assert r.status_code == 400
+
+
+def test_export_as_web_annotation_jsonld(client, edition):
+    _, tokens = edition
+    a = client.post(f"/api/letters/{LETTER}/annotations", json=BODY,
+                    headers=bearer(tokens, "cora")).json()  # fmt: skip
+    r = client.get("/api/annotations.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    schema = SPEC["paths"]["/api/annotations.jsonld"]["get"]["responses"]["200"]["content"]
+    jsonschema.validate(r.json(), schema["application/ld+json"]["schema"])
+    item = r.json()["items"][0]
+    assert item["id"].endswith(a["id"]) and item["creator"] == "cora"
+    assert item["target"]["source"].endswith(f"/letters/{LETTER}.html")

@@ -3,6 +3,7 @@ that text did not change; an annotation whose text changed is flagged for review
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from epistola import ingest, load_project
@@ -69,3 +70,37 @@ def test_reingest_keeps_accounts_and_annotations(tmp_path):
     c = ann.get(store, whole["id"])
     assert c["deleted"] and c["version"] == gone["version"] and c["review"] is None
     assert [v["version"] for v in ann.versions(store, whole["id"])] == [1, 2]
+
+
+def test_web_annotation_jsonld_round_trip(sample_edition, tmp_path):
+    from epistola.research.webanno import from_jsonld, import_records, to_jsonld
+
+    a_path, b_path = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    shutil.copy(sample_edition[0], a_path)
+    shutil.copy(sample_edition[0], b_path)
+    a = open_research(a_path)
+    cora = {"name": "cora", "role": "coder"}
+    text = a.scalar("SELECT text FROM letter_texts WHERE letter_id = ? LIMIT 1", (LETTER,))
+    q = "море тёплое"
+    i = text.index(q)
+    ann.create(a, cora, LETTER, "quantity", {"commodity": "grain", "unit": "t",
+               "quantity": "2400000", "status": "decided"},
+               {"exact": q, "prefix": text[i - 5 : i], "suffix": "", "start": i,
+                "end": i + len(q)})  # fmt: skip
+    ann.create(a, cora, LETTER, "matter", {"status": "decided", "outcome": "approved",
+               "decided_by": "p-vetrov"})  # fmt: skip
+    gone = ann.create(a, cora, LETTER, "comment", {"text": '«quoted» "text", with, commas'})
+    ann.delete(a, cora, gone["id"], 1)
+    before = ann.all_annotations(a, deleted=True)
+    doc = to_jsonld(before, lambda lid: f"https://example.org/letters/{lid}.html")
+    assert doc["type"] == "AnnotationCollection" and doc["total"] == 3
+    item = next(x for x in doc["items"] if x["epistola:kind"] == "quantity")
+    kinds = [s["type"] for s in item["target"]["selector"]]
+    assert kinds == ["TextQuoteSelector", "TextPositionSelector"]
+    assert item["target"]["selector"][0]["exact"] == q
+    b = open_research(b_path)
+    added, skipped = import_records(b, from_jsonld(json.loads(json.dumps(doc))), by="eddi")
+    assert (added, skipped) == (3, [])
+    assert ann.all_annotations(b, deleted=True) == before
+    again, skipped = import_records(b, from_jsonld(doc), by="eddi")
+    assert again == 0 and sorted(skipped) == sorted(r["id"] for r in before)

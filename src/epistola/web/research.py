@@ -318,6 +318,18 @@ class Research:
 
         return await self._guarded(request, "reader", do)
 
+    async def export(self, request: Request) -> Response:
+        from ..research.webanno import to_jsonld
+
+        base = str(request.base_url).rstrip("/")
+
+        async def do(account):
+            records = ann.all_annotations(self.store)
+            doc = to_jsonld(records, lambda lid: f"{base}/letters/{quote(lid)}.html")
+            return JSONResponse(doc, media_type="application/ld+json")
+
+        return await self._guarded(request, "reader", do)
+
     async def audit(self, request: Request) -> Response:
         async def do(account):
             return JSONResponse({"changes": acc.audit_log(self.store)})
@@ -332,6 +344,7 @@ class Research:
             Route(
                 "/api/letters/{id}/annotations", self.letter_annotations, methods=["GET", "POST"]
             ),  # fmt: skip
+            Route("/api/annotations.jsonld", self.export),
             Route("/api/annotations/{id}", self.annotation, methods=["GET", "PUT", "DELETE"]),
             Route("/api/annotations/{id}/restore", self.restore, methods=["POST"]),
             Route("/api/annotations/{id}/versions", self.versions),
