@@ -283,3 +283,21 @@ def test_export_as_web_annotation_jsonld(client, edition):
     item = r.json()["items"][0]
     assert item["id"].endswith(a["id"]) and item["creator"] == "cora"
     assert item["target"]["source"].endswith(f"/letters/{LETTER}.html")
+
+
+def test_input_never_becomes_sql(client, edition):
+    _, tokens = edition
+    h = bearer(tokens, "eddi")
+    client.post(f"/api/letters/{LETTER}/annotations", json=BODY, headers=h)
+    evil = "x' OR '1'='1"
+    assert client.get(f"/api/annotations/{evil}").status_code == 404
+    r = client.get(f"/api/letters/{evil}/annotations")
+    assert r.status_code == 404 and evil in r.json()["error"]
+    r = client.put(f"/api/annotations/{evil}", json={"body": {}},
+                   headers={**h, "If-Match": '"1"'})  # fmt: skip
+    assert r.status_code == 404
+    assert login(client, "cora' --", "anything-at-all").status_code == 401
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {evil}"}).status_code == 401
+    # the table is intact: the annotation made above is still the only one
+    listed = client.get(f"/api/letters/{LETTER}/annotations").json()["annotations"]
+    assert len(listed) == 1
