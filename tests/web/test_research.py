@@ -107,6 +107,13 @@ def test_users_cli_hashes_with_argon2(edition):
     r = CliRunner().invoke(app, ["users", "add", str(path), "x", "--role", "king",
                                  "--password-stdin"], input="long-enough\n")  # fmt: skip
     assert r.exit_code == 2 and "unknown role" in r.output
+    r = CliRunner().invoke(app, ["users", "token", str(path), "newbie", "--label", "script"])
+    assert r.exit_code == 0 and acc.token_account(store, r.stdout.strip())["name"] == "newbie"
+    assert store.scalar("SELECT label FROM api_tokens WHERE account = 'newbie'") == "script"
+    assert CliRunner().invoke(app, ["users", "private", str(path), "true"]).exit_code == 0
+    assert acc.is_private(store)
+    assert CliRunner().invoke(app, ["users", "private", str(path), "false"]).exit_code == 0
+    assert not acc.is_private(store)
     assert CliRunner().invoke(app, ["users", "remove", str(path), "newbie"]).exit_code == 0
     assert "newbie" not in CliRunner().invoke(app, ["users", "list", str(path)]).output
 
