@@ -494,6 +494,11 @@ def site(
     )
 
 
+from .cli_users import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+
+
 @app.command()
 def serve(
     edition: str = typer.Argument(
