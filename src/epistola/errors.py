@@ -46,3 +46,15 @@ class UnknownAnalysis(EpistolaError):
 
 class MissingBaseUrl(EpistolaError):
     hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'
+
+
+class BuildLocked(EpistolaError):
+    hint = "Another build is writing this edition; wait for it to end, or build somewhere else."
+
+
+class OutputNotWritable(EpistolaError):
+    hint = "Give an output folder you may write to (--out), or fix its permissions or mount."
+
+
+class DiskFull(EpistolaError):
+    hint = "Free space on the device (or use --out on another one) and build again."
