@@ -1,0 +1,105 @@
+"""Kill trials (issue 14): ingest and site build killed (SIGKILL) at random points. After each,
+the previous edition and site are intact; after the next run, nothing temporary is left.
+``EPISTOLA_KILL_TRIALS`` sets the trials of each (3 here; `make reliability` runs 20)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from epistola import ingest, load_project
+from epistola.site import build_site
+
+from .conftest import SAMPLE
+from .test_faults import children, letters, private_tmp  # noqa: F401 (a fixture)
+
+TRIALS = int(os.environ.get("EPISTOLA_KILL_TRIALS", "3"))
+INGEST = "import sys; from epistola import ingest, load_project; " + (
+    "ingest(load_project(sys.argv[1]), sys.argv[2], workers=2)"
+)
+SITE = "import sys; from epistola.site import build_site; build_site(sys.argv[1], sys.argv[2], full=True)"
+
+
+def run_and_kill(code: str, args: list[str], delay: float) -> tuple[int, list[int]]:
+    """Start ``code`` in a new interpreter, SIGKILL it after ``delay`` seconds (if it still
+    runs); return its pid and the pids of the workers it had then."""
+    proc = subprocess.Popen([sys.executable, "-c", code, *map(str, args)])
+    end = time.monotonic() + delay
+    workers: set[int] = set()
+    while time.monotonic() < end and proc.poll() is None:
+        workers.update(children(proc.pid))
+        time.sleep(0.05)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return proc.pid, sorted(workers)
+
+
+def timed(code: str, args: list[str]) -> float:
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True)
+    return time.monotonic() - t0
+
+
+def no_orphans(workers: list[int]) -> bool:
+    from epistola.store.guard import pid_alive
+
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        if not any(pid_alive(w) for w in workers):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ingest_killed_at_random_points(tmp_path, private_tmp):  # noqa: F811
+    target = tmp_path / "e.sqlite"
+    before = ingest(load_project(SAMPLE), target).letters
+    whole = timed(INGEST, [SAMPLE, target])
+    rng = random.Random(14)
+    killed = 0
+    for _ in range(TRIALS):
+        pid, workers = run_and_kill(INGEST, [SAMPLE, target], rng.uniform(0.2, whole))
+        killed += pid is not None
+        assert letters(target) == before
+        with sqlite3.connect(f"file:{target}?mode=ro", uri=True) as c:
+            assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert no_orphans(workers)
+    ingest(load_project(SAMPLE), target)  # the next run
+    assert not list(tmp_path.glob(".e.sqlite.tmp-*"))
+    assert not list(private_tmp.glob("epistola-*"))
+    assert letters(target) == before
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): hashlib.sha1(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_site_build_killed_at_random_points(sample_edition, tmp_path):
+    edition = sample_edition[0]
+    site = tmp_path / "site"
+    build_site(edition, site, full=True)
+    reference = _digests(site)
+    assert any(k.endswith(".html") for k in reference)
+    whole = timed(SITE, [edition, site])
+    rng = random.Random(14)
+    for _ in range(TRIALS):
+        _pid, workers = run_and_kill(SITE, [edition, site], rng.uniform(0.2, whole))
+        now = _digests(site)
+        # every page of the previous site is there and whole (same edition: the same bytes)
+        for rel, digest in reference.items():
+            assert now.get(rel) == digest, rel
+        assert no_orphans(workers)
+    build_site(edition, site)  # the next run
+    assert _digests(site) == reference  # no .tmp file left, nothing missing
