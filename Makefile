@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: setup sample test lint format bench bench-load
+.PHONY: setup sample test lint format bench bench-load reliability
 
 setup:
 	@scripts/setup.sh
@@ -22,6 +22,14 @@ format: setup
 
 bench: setup
 	.venv/bin/python bench/run.py
+
+# The full fault suite (docs/reliability.md): 20 kill trials each of ingest and site build,
+# 10,000 fuzz cases per reader and for the query parser, hostile inputs, full disk, locks.
+# The test suite runs the same tests short (3 trials, 200 cases).
+reliability: setup
+	EPISTOLA_KILL_TRIALS=20 EPISTOLA_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q \
+		tests/test_faults.py tests/test_kill_trials.py tests/test_fuzz.py \
+		tests/test_hostile_inputs.py tests/test_broken_inputs.py
 
 # wrk against `epistola serve --workers 2` on PostgreSQL and SQLite (docs/benchmarks.md, Load)
 bench-load: setup

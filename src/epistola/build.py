@@ -16,6 +16,7 @@ from pathlib import Path
 from .config import Project
 from .ingest import IngestResult, ingest
 from .plugins import OUTPUTS
+from .store import guard
 
 BOOK_LETTER_LIMIT = 2000  # larger editions build a book only when [outputs] book = true
 
@@ -41,13 +42,19 @@ def build(
     """Ingest ``project`` into ``out/edition.sqlite`` (default ``PROJECT/_build``), then run
     every registered output into ``out``. Returns the ingest result (its diagnostics)."""
     dest = Path(out) if out is not None else project.root / "_build"
-    dest.mkdir(parents=True, exist_ok=True)
+    guard.check_writable(dest)  # a clear error before any work
     edition_file = dest / "edition.sqlite"
-    result = ingest(project, str(edition_file), **ingest_options)
-    if after_ingest is not None:
-        after_ingest(result)
-    for _name, step in OUTPUTS.items():
-        step(project, edition_file, dest, report)
+    with guard.target_lock(edition_file):  # the whole build: a second one is refused
+        result = ingest(project, str(edition_file), **ingest_options)
+        if after_ingest is not None:
+            after_ingest(result)
+        try:
+            for _name, step in OUTPUTS.items():
+                step(project, edition_file, dest, report)
+        except OSError as e:
+            if guard.is_disk_full(e):
+                raise guard.disk_full(dest, e) from None
+            raise
     return result
 
 

@@ -68,3 +68,15 @@ class InvalidAnnotation(EpistolaError):
 
 class VersionConflict(EpistolaError):
     hint = "Someone changed this annotation after you loaded it: reload it, redo your edit."
+
+
+class BuildLocked(EpistolaError):
+    hint = "Another build is writing this edition; wait for it to end, or build somewhere else."
+
+
+class OutputNotWritable(EpistolaError):
+    hint = "Give an output folder you may write to (--out), or fix its permissions or mount."
+
+
+class DiskFull(EpistolaError):
+    hint = "Free space on the device (or use --out on another one) and build again."

@@ -26,6 +26,8 @@ from .render.pages import Pages
 from .render.search_data import build_search_files
 from .render.sitemap import sitemap_files
 from .render.templating import static_files
+from .store import guard
+from .store.guard import die_with_parent
 
 MANIFEST = ".epistola/manifest.json"
 _PAGES: Pages | None = None  # the pages object workers inherit by fork
@@ -54,6 +56,18 @@ def _write(path: Path, data: bytes) -> None:
 def _worker_start() -> None:
     # a SQLite connection must not cross a fork: each worker opens its own
     _PAGES.room.store._local = threading.local()
+    die_with_parent(_PARENT)  # a killed build takes its workers with it
+
+
+_PARENT = os.getpid()  # the building process (set again by build_site before any fork)
+
+
+def _clean_temp(out: Path) -> None:
+    """Remove the ``.<page>.tmp`` files a killed build left (this build holds the lock)."""
+    for folder, _, names in os.walk(out):
+        for n in names:
+            if n.startswith(".") and n.endswith(".tmp"):
+                (Path(folder) / n).unlink(missing_ok=True)
 
 
 def _render_chunk(args) -> list[str]:
@@ -78,12 +92,20 @@ def build_site(
     progress=None,
 ) -> SiteResult:
     """Write the reading room of ``edition`` into ``out_dir``; incremental unless ``full``."""
+    global _PAGES, _PARENT
+    _PARENT = os.getpid()
+    out = Path(out_dir)
+    guard.check_writable(out)  # a clear error before any work
+    with guard.target_lock(out):  # one build of this site at a time
+        _clean_temp(out)
+        return _build_site(edition, out, workers, full, progress)
+
+
+def _build_site(edition, out: Path, workers, full: bool, progress) -> SiteResult:
     global _PAGES
     t0 = time.perf_counter()
     own = not isinstance(edition, Edition)
     ed = open_edition(edition) if own else edition
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     result = SiteResult(out_dir=out)
     try:
         pages = Pages(ed)

@@ -30,6 +30,17 @@ TABLES = {
 }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(v):
+    """A text cell that a spreadsheet would take for a formula, prefixed with ``'`` so that it
+    opens as text (CSV injection); numbers stay numbers."""
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v
+    return v
+
+
 @exporter("csv")
 def write_csv(edition, out: Path) -> list[Path]:
     """One CSV file per table (UTF-8, header row), in the folder ``out``."""
@@ -49,7 +60,7 @@ def write_csv(edition, out: Path) -> list[Path]:
             )
             w = csv.writer(fh)
             w.writerow(cols)
-            w.writerows([[r[c] for c in cols] for r in rows])
+            w.writerows([[_cell(r[c]) for c in cols] for r in rows])
         written.append(path)
     return written
 

@@ -8,9 +8,11 @@ dropped as soon as a file is done, so memory follows the stored edition, not the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import tempfile
+import shutil
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from ..config import Project, project_from_sources
 from ..diagnostics import Diagnostics
 from ..read import discover
 from ..resolve import resolve
-from ..store import create_writer
+from ..store import create_writer, guard, is_postgres
 from ..store.codec import dumps, norm_ref
 from .shards import absorb_shards, read_parallel
 
@@ -53,10 +55,28 @@ def ingest(
 ) -> IngestResult:
     """Read, resolve and store ``project`` into ``target`` (SQLite path or PostgreSQL URL).
 
-    The previous edition at ``target`` stays intact until the new one is complete.
+    The previous edition at ``target`` stays intact until the new one is complete. Before any
+    work: a clear error if the target's folder cannot be written or another build holds it;
+    what killed builds left behind is removed (store/guard.py).
     """
     if not isinstance(project, Project):
         project = project_from_sources(project)
+    if is_postgres(target):
+        guard.clean_stale()
+        return _ingest(project, target, workers, progress, index)
+    path = Path(target)
+    guard.check_writable(path.parent)
+    with guard.target_lock(path):
+        guard.clean_stale(path)
+        try:
+            return _ingest(project, target, workers, progress, index)
+        except (OSError, sqlite3.Error) as e:
+            if guard.is_disk_full(e):
+                raise guard.disk_full(target, e) from None
+            raise
+
+
+def _ingest(project: Project, target, workers, progress, index) -> IngestResult:
     t0 = time.perf_counter()
     result = IngestResult(target=target)
     diags = result.diagnostics
@@ -111,12 +131,16 @@ def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
         if progress:
             progress(len(per_file), len(files))
 
-    with tempfile.TemporaryDirectory(prefix="epistola-shards-") as tmp:
-        shards = read_parallel(files, Path(tmp), _workers(workers), on_file)
+    tmp = guard.temp_dir("shards")  # named with this pid: the next run removes it if killed
+    try:
+        shards = read_parallel(files, tmp, _workers(workers), on_file)
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
         result.letters = absorb_shards(writer, shards, diags)
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
 
 
 def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
@@ -150,7 +174,11 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
             continue
         photos.append((ph.id, rel, ph.caption, dumps(ph.persons), ph.credit, ph.date))
     writer.insert("photographs", photos)
-    # facsimiles given as local files (relative to their letter) are bundled with the edition
+    # facsimiles given as local files (relative to their letter) are bundled with the edition;
+    # only files inside the project (or a source folder it names): nothing else is read
+    inside = [Path(project.root).resolve()] + [
+        (p if Path(p).is_dir() else Path(p).parent).resolve() for p in map(Path, project.paths)
+    ]
     for r in writer.execute(
         "SELECT f.letter_id, f.url, l.source_path FROM facsimiles f "
         "JOIN letters l ON l.id = f.letter_id WHERE f.kind = 'image'"
@@ -163,6 +191,15 @@ def _front_matter(writer, project: Project, diags: Diagnostics) -> None:
         src = (Path(r["source_path"]).parent / url).resolve()
         rel = f"facsimiles/{src.name}"
         if rel in assets:
+            continue
+        if not any(src.is_relative_to(d) for d in inside):
+            diags.warning(
+                r["source_path"],
+                None,
+                "outside-project",
+                f"facsimile image {url!r} lies outside the project ({src}); not read: "
+                "keep images inside the project folder",
+            )
             continue
         try:
             assets[rel] = src.read_bytes()

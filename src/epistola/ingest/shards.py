@@ -11,8 +11,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import sqlite3
-import tempfile
 import traceback
 from collections import defaultdict
 from pathlib import Path
@@ -20,6 +20,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..read import ReadState, read_file
 from ..store.codec import entry_row, letter_rows
+from ..store.guard import die_with_parent, temp_dir
 from ..store.sqlite import schema_sql
 from ..store.tables import LETTER_TABLES, TABLE_COLUMNS, TABLES, staging
 
@@ -91,7 +92,8 @@ def read_into_shard(items, shard: Path, report) -> None:
         conn.close()
 
 
-def _worker(items, shard, q) -> None:
+def _worker(items, shard, q, parent) -> None:
+    die_with_parent(parent)
     try:
         read_into_shard(items, shard, lambda p, d, s: q.put(("file", p, d, s)))
         q.put(("done", str(shard)))
@@ -112,7 +114,9 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
     shards = [workdir / f"shard-{k}.sqlite" for k in range(workers)]
     # interleaved shares balance the load without a task queue (files are similar in size)
     procs = [
-        ctx.Process(target=_worker, args=(items[k::workers], shards[k], q), daemon=True)
+        ctx.Process(
+            target=_worker, args=(items[k::workers], shards[k], q, os.getpid()), daemon=True
+        )
         for k in range(workers)
     ]
     for p in procs:
@@ -153,8 +157,9 @@ def absorb_shards(writer, shards: list[Path], diags) -> int:
     if writer.dialect == "sqlite":
         writer.commit()  # ATTACH is not allowed inside a transaction
         return merge_shards(writer.conn, shards, diags)
-    with tempfile.TemporaryDirectory(prefix="epistola-merge-") as tmp:
-        conn = sqlite3.connect(Path(tmp) / "merge.sqlite")
+    tmp = temp_dir("merge")
+    try:
+        conn = sqlite3.connect(tmp / "merge.sqlite")
         conn.executescript(schema_sql())
         count = merge_shards(conn, shards, diags)
         for table in (*LETTER_TABLES, "sources", "entries", "entry_names", "org_relations_pending"):
@@ -162,6 +167,8 @@ def absorb_shards(writer, shards: list[Path], diags) -> int:
             while rows := cur.fetchmany(5000):
                 writer.insert(table, rows)
         conn.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return count
 
 

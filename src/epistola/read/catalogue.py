@@ -20,7 +20,7 @@ from .docx import docx_body
 from .markdown import split_front_matter
 from .markup import MarkdownText
 from .tables import TableError, csv_header, read_table, row_diag
-from .xml import TEI
+from .xml import TEI, xml_text
 
 ALIASES = {
     "sender": "from",
@@ -118,6 +118,17 @@ def _transcription(name: str, path: str, line: int, body, diags: Diagnostics) ->
     """Append a transcription file's text to ``body``; report (at the row) what goes wrong."""
     folder = os.path.dirname(path)
     fpath = os.path.normpath(os.path.join(folder, name))
+    real, base = os.path.realpath(fpath), os.path.realpath(folder or ".")
+    if os.path.commonpath([real, base]) != base:  # ../../, an absolute path, a symlink out
+        row_diag(
+            diags,
+            path,
+            line,
+            "outside-project",
+            f"transcription {name!r} lies outside the catalogue's folder ({real}); not read: "
+            "keep transcriptions beside the catalogue or in a folder below it",
+        )
+        return
     if not os.path.isfile(fpath):
         row_diag(
             diags,
@@ -135,7 +146,7 @@ def _transcription(name: str, path: str, line: int, body, diags: Diagnostics) ->
         if low.endswith(".docx"):
             docx_body(data, body)
             return
-        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        text = xml_text(data.decode("utf-8-sig").replace("\r\n", "\n"), fpath, diags)
     except TableError as e:
         diags.error(fpath, None, "bad-docx", f"{e}; the letter in row {line} has no text")
         return

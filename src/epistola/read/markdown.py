@@ -18,7 +18,7 @@ from . import yamlsrc
 from .authoring import add_text, build_letter, set_lang, tei_text, text_value
 from .document import SourceDocument, reader
 from .markup import MarkdownText
-from .xml import TEI
+from .xml import TEI, xml_text
 
 _SIBLING = re.compile(r"^(.+)\.([a-z]{2,3}(?:-[A-Za-z]{2,4})?)\.md$")
 LETTER_KEYS = ("id", "date", "from", "to")
@@ -39,7 +39,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 def _decode(data: bytes, path: str, diags: Diagnostics) -> str | None:
     try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
+        return xml_text(data.decode("utf-8-sig").replace("\r\n", "\n"), path, diags)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         diags.error(

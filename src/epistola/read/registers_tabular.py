@@ -28,6 +28,7 @@ from . import yamlsrc
 from .authoring import text_value, values
 from .document import SourceDocument, reader
 from .tables import TableError, read_table
+from .xml import xml_text
 
 KINDS = {
     "persons": "person",
@@ -232,7 +233,7 @@ def make_entry(kind: str, rec, ctx: _Ctx):
 def read_yaml(data: bytes, path: str, diags: Diagnostics) -> SourceDocument | None:
     doc = SourceDocument(path=path, format="yaml-register", diagnostics=diags)
     try:
-        tree = yamlsrc.load(data.decode("utf-8-sig"))
+        tree = yamlsrc.load(xml_text(data.decode("utf-8-sig"), path, diags))
     except UnicodeDecodeError as e:
         diags.error(path, None, "bad-encoding", f"not UTF-8 text ({e.reason}); save as UTF-8")
         return doc

@@ -13,6 +13,7 @@ import zipfile
 from datetime import date, datetime
 
 from ..diagnostics import Diagnostics
+from .xml import xml_text
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an office file larger than this unpacked is refused
 MAX_RATIO = 200  # nor one member that expands more than this
@@ -82,7 +83,7 @@ def read_table(
 
 def _csv(data: bytes, path: str, diags: Diagnostics):
     try:
-        text = data.decode("utf-8-sig")
+        text = xml_text(data.decode("utf-8-sig"), path, diags)
     except UnicodeDecodeError as e:
         raise TableError(
             f"not UTF-8 text (byte {e.start}); save the CSV as UTF-8",
@@ -124,15 +125,18 @@ def _xlsx(data: bytes, path: str):
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a damaged workbook
         raise TableError(f"not a readable XLSX workbook: {e}") from None
+    rows: list = []
+    n = 1
     try:
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         header = [_cell(h).lower() for h in next(it, ())]
-        rows = []
         for n, values in enumerate(it, start=2):
             cells = [_cell(v) for v in values]
             if any(cells):
                 rows.append((n, {h: v for h, v in zip(header, cells, strict=False) if h}))
+    except Exception as e:  # read lazily: a damaged sheet shows while its rows are read
+        raise TableError(f"not a readable XLSX worksheet: {e}", n + 1) from None
     finally:
         wb.close()
     return header, rows

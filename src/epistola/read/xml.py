@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -115,3 +117,26 @@ def text_of(el) -> str:
     if el is None:
         return ""
     return " ".join("".join(el.itertext()).split())
+
+
+# characters XML 1.0 forbids (lxml refuses them in any text): control characters, NUL, the
+# non-characters U+FFFE/U+FFFF and lone surrogates (from undecodable bytes)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str, path: str, diags, line0: int = 1) -> str:
+    """``text`` (decoded from a source file) with the characters XML cannot hold replaced by
+    U+FFFD, and one warning at the line of the first: nothing else of the file is lost."""
+    m = _NOT_XML.search(text)
+    if m is None:
+        return text
+    line = line0 + text.count("\n", 0, m.start())
+    n = len(_NOT_XML.findall(text))
+    diags.warning(
+        path,
+        line,
+        "control-character",
+        f"{n} character(s) that XML cannot hold (first: U+{ord(m.group()):04X}) replaced "
+        "by U+FFFD; remove them from the file",
+    )
+    return _NOT_XML.sub("\ufffd", text)

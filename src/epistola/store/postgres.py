@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .. import errors
 from ..errors import EditionFormatError, EditionNotFound, EpistolaError
 
 try:
@@ -42,7 +43,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}$")  # leaves room for "_build_<
 _COPY_BATCH = 20_000  # rows buffered per table before a COPY
 
 
-class BuildLocked(EpistolaError):
+class BuildLocked(errors.BuildLocked):
     hint = "Another 'epistola ingest' is writing this edition; wait for it or give another schema."
 
 
