@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..model import display
 from .html import HtmlRenderer
+from .i18n import interface_language, localise_date
 from .templating import make_environment
 
 
@@ -65,7 +66,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                 "id": letter.id,
                 "label": letter.label,
                 "number_in_year": letter.number_in_year,
-                "date": display(letter.date),
+                "date": localise_date(display(letter.date), interface_language(meta)),
                 "title": letter.title,
                 "kind": letter.kind,
                 "senders": "; ".join(a.name for a in letter.senders if a.name) or "[unknown]",
@@ -135,7 +136,9 @@ def book_html(edition, project_root: Path | None = None) -> str:
         for e in edition.entries("term")
     ]
     root = project_root or store.get_meta("project_root")
-    env = make_environment(Path(root) if root else None)  # a project's templates reach the book
+    ui = interface_language(meta)
+    # a project's templates reach the book
+    env = make_environment(Path(root) if root else None, ui)
     lang = (meta.languages or ["en"])[-1]
     photos = store.execute(
         "SELECT p.id, p.file, p.caption, p.persons, p.credit, a.data FROM photographs p "

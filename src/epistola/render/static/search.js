@@ -12,9 +12,11 @@
   var ES = (window.EpistolaSearch = window.EpistolaSearch || {});
   var shards = {};
   var waiting = {};
+  var MESSAGES = window.EpistolaMessages || {};
+  function M(s) { return MESSAGES[s] || s; }  // the interface's language (search.html)
   var FACETS = [
-    ["year", "Year"], ["sender", "Sender"], ["addressee", "Addressee"],
-    ["person", "Person mentioned"], ["place", "Place"], ["kind", "Kind"]
+    ["year", M("Year")], ["sender", M("Sender")], ["addressee", M("Addressee")],
+    ["person", M("Person mentioned")], ["place", M("Place")], ["kind", M("Kind")]
   ];
   var PAGE = 50;
 
@@ -178,7 +180,7 @@
     results.textContent = "";
     var total = el("p", { class: "total" });
     total.appendChild(el("span", { id: "total" }, String(ids.length)));
-    total.appendChild(document.createTextNode(ids.length === 1 ? " letter" : " letters"));
+    total.appendChild(document.createTextNode(" " + (ids.length === 1 ? M("letter") : M("letters"))));
     results.appendChild(total);
     var ol = el("ol", { class: "hits" });
     var shown = 0;
@@ -202,7 +204,7 @@
       button.hidden = shown >= ids.length;
     }
     results.appendChild(ol);
-    var button = el("button", { type: "button", class: "more" }, "More results");
+    var button = el("button", { type: "button", class: "more" }, M("More results"));
     button.addEventListener("click", more);
     results.appendChild(button);
     more();
