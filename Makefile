@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what it needs first (scripts/setup.sh).
-.PHONY: setup sample test lint format bench
+.PHONY: setup sample test lint format bench bench-load
 
 setup:
 	@scripts/setup.sh
@@ -22,3 +22,7 @@ format: setup
 
 bench: setup
 	.venv/bin/python bench/run.py
+
+# wrk against `epistola serve --workers 2` on PostgreSQL and SQLite (docs/benchmarks.md, Load)
+bench-load: setup
+	.venv/bin/python bench/load_bench.py

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -21,14 +22,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console for people: on a terminal, its width; piped or redirected, no width at all
+    (nothing cut to 80 columns or wrapped mid-phrase in a file or a pipe)."""
+    c = Console(stderr=stderr)
+    if not c.is_terminal:
+        c = Console(stderr=stderr, width=100_000, soft_wrap=True)
+    return c
+
+
+console = _console(stderr=True)
+out = _console()
 
 
 def fail(e: EpistolaError) -> None:
-    console.print(f"[bold red]error:[/] {e}")
+    # messages are text, not console markup: "[@type='sent']" must print as written
+    console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
     if e.hint:
-        console.print(f"[yellow]how to fix:[/] {e.hint}")
+        console.print(f"[yellow]how to fix:[/] {escape(e.hint)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -58,18 +71,22 @@ def run_ingest(project, target, workers=None):
     return result
 
 
-def print_diagnostics(diags, *, limit_per_code: int = 20) -> None:
+def print_diagnostics(diags, *, limit_per_code: int = 20, to: Console | None = None) -> None:
+    to = to or console
     groups = defaultdict(list)
     for d in diags:
         groups[(d.severity, d.code)].append(d)
     order = {"error": 0, "warning": 1, "info": 2}
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
     for (sev, code), items in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
-        console.print(f"[bold {colour[sev]}]{sev}[/] [bold]{code}[/] ({len(items)})")
+        to.print(f"[bold {colour[sev]}]{sev}[/] [bold]{escape(code)}[/] ({len(items)})")
         for d in items[:limit_per_code]:
-            console.print(f"  {d.location()}: {d.message}", highlight=False, soft_wrap=True)
+            # the message exactly as --json gives it: escaped, never read as markup
+            to.print(
+                f"  {escape(d.location())}: {escape(d.message)}", highlight=False, soft_wrap=True
+            )
         if len(items) > limit_per_code:
-            console.print(f"  … and {len(items) - limit_per_code} more (--json lists all)")
+            to.print(f"  … and {len(items) - limit_per_code} more (--json lists all)")
 
 
 def summary_line(diags) -> str:
@@ -100,7 +117,7 @@ def ingest(
         print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
     console.print(
         f"[green]{result.letters} letters[/] from {result.files} files in "
-        f"{result.seconds:.1f} s -> {out_}; {summary_line(result.diagnostics)}"
+        f"{result.seconds:.1f} s -> {escape(out_)}; {summary_line(result.diagnostics)}"
     )
     if result.diagnostics.failed(strict):
         raise typer.Exit(1)
@@ -114,7 +131,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="diagnostics as JSON on stdout"),
     strict: bool = typer.Option(False, help="warnings fail the check too"),
 ):
-    """Report every problem in the sources at once, grouped by kind."""
+    """Report every problem in the sources at once, grouped by kind (on stdout)."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
             result = run_ingest([str(s) for s in sources], str(Path(tmp) / "check.sqlite"))
@@ -123,9 +140,11 @@ def check(
     if as_json:
         out.print_json(json.dumps([d.as_dict() for d in result.diagnostics], ensure_ascii=False))
     else:
-        print_diagnostics(result.diagnostics)
-        console.print(
-            f"{result.letters} letters in {result.files} files: {summary_line(result.diagnostics)}"
+        # the report is the command's output: stdout, so that `check DIR > report.txt` holds it
+        print_diagnostics(result.diagnostics, to=out)
+        out.print(
+            f"{result.letters} letters in {result.files} files: {summary_line(result.diagnostics)}",
+            highlight=False,
         )
     if result.diagnostics.failed(strict):
         raise typer.Exit(1)
@@ -257,37 +276,60 @@ def search(
     print_search(res)
 
 
-def print_search(res: dict) -> None:
+SEARCH_FACETS = ("year", "sender", "addressee", "person", "place", "kind", "lang", "subject")
+
+
+def print_search(res: dict, facet_values: int = 5) -> None:
     import re
 
     def marks(html: str) -> str:
         from html import unescape
 
-        text = unescape(re.sub(r"</?mark>", "\x00", html).replace("[", "\\["))
+        text = escape(unescape(re.sub(r"</?mark>", "\x00", html)))
         parts = text.split("\x00")
         return "".join(f"[bold yellow]{p}[/]" if i % 2 else p for i, p in enumerate(parts))
 
     first = (res["page"] - 1) * res["per_page"] + 1
     last = first + len(res["results"]) - 1
-    out.print(f"[bold]{res['total']}[/] letters match {res['query']!r}", highlight=False)
+    out.print(
+        f"[bold]{res['total']}[/] letters match {escape(repr(res['query']))}", highlight=False
+    )
     for n in res.get("names", []):
         out.print(
-            f"  name: {n['label']} ({n['kind']} {n['id']}) for {n['query']!r}", highlight=False
+            escape(f"  name: {n['label']} ({n['kind']} {n['id']}) for {n['query']!r}"),
+            highlight=False,
         )
     for r in res["results"]:
-        who = " → ".join(x for x in (r["sender"], r["addressee"]) if x)
+        who = escape(" → ".join(x for x in (r["sender"], r["addressee"]) if x))
         maybe = " (date possibly in range)" if r.get("date_match") == "possible" else ""
         out.print(
-            f"[bold]{r['label']}[/] {r['date'] or 'undated'} {who} [dim]{r['letter']}[/]{maybe}",
+            f"[bold]{escape(r['label'])}[/] {escape(r['date'] or 'undated')} {who} "
+            f"[dim]{escape(r['letter'])}[/]{maybe}",
             highlight=False,
         )
         for s in r["snippets"]:
-            out.print(f"   [dim]{s['where']}:[/] {marks(s['html'])}", highlight=False)
+            out.print(f"   [dim]{escape(s['where'])}:[/] {marks(s['html'])}", highlight=False)
     if res["total"]:
         out.print(f"[dim]results {first}–{last} of {res['total']}[/]")
+    facets = res.get("facets") or {}
+    if res["total"] and any(facets.get(k) for k in SEARCH_FACETS):
+        out.print("[bold]facets[/] (narrow with --year, --sender ... VALUE; --json lists all)")
+        for key in SEARCH_FACETS:
+            values = facets.get(key) or []
+            if not values:
+                continue
+            shown = ", ".join(
+                f"{v['label']} ({v['count']})"
+                if str(v["label"]) == str(v["value"])
+                else f"{v['label']} [{v['value']}] ({v['count']})"
+                for v in values[:facet_values]
+            )
+            more = f", … {len(values) - facet_values} more" if len(values) > facet_values else ""
+            out.print(f"  {key}: {escape(shown + more)}", highlight=False)
     for o in res.get("other", []):
         out.print(
-            f"[bold]{o['kind']}[/] {o['title']} [dim]{o['id']}[/]: {marks(o['snippet'])}",
+            f"[bold]{escape(o['kind'])}[/] {escape(o['title'])} [dim]{escape(o['id'])}[/]: "
+            f"{marks(o['snippet'])}",
             highlight=False,
         )
 
@@ -296,7 +338,9 @@ def print_search(res: dict) -> None:
 def stats(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     analysis: str = typer.Argument(
-        ..., help="timeline, priorities, matters, quantities, persons, replies or network"
+        ...,
+        help="timeline, priorities, matters, quantities, persons, replies, network, vocabulary "
+        "or topics",
     ),
     view: str = typer.Option(None, "--view", "-v", help="one of the analysis's views"),
     as_json: bool = typer.Option(False, "--json", help="the whole result as JSON"),
@@ -307,6 +351,8 @@ def stats(
     min_letters: int = typer.Option(None, help="network: keep pairs named in this many letters"),
     by: str = typer.Option(None, help="replies kinds: 'letter' (answered) or 'reply'"),
     person: str = typer.Option(None, help="persons years: one person's id"),
+    topics: int = typer.Option(None, help="topics: how many topics to find"),
+    min_words: int = typer.Option(None, help="vocabulary: fewest words a group needs"),
     gexf: Path = typer.Option(None, help="network: write the graph as GEXF (Gephi)"),
     graphml: Path = typer.Option(None, help="network: write the graph as GraphML"),
     comentions: bool = typer.Option(False, help="network export: the co-mention graph"),
@@ -316,7 +362,9 @@ def stats(
     from .analyse.result import Facts, left_out_notes
     from .edition import open_edition
 
-    given = dict(top=top, min_letters=min_letters, by=by, person=person)
+    given = dict(
+        top=top, min_letters=min_letters, by=by, person=person, topics=topics, min_words=min_words
+    )
     options = {k: v for k, v in given.items() if v is not None}
     if proposed:
         options["proposed"] = True
@@ -364,11 +412,12 @@ def main() -> None:  # pragma: no cover
 def export(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
     fmt: str = typer.Option(
-        "csv", "--format", "-f", help="cmif, csv, json, beacon, iiif, webannotation or oai"
+        "csv", "--format", "-f", help="cmif, csv, json, tei, beacon, iiif, webannotation or oai"
     ),
-    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, iiif)"),
+    out_: Path = typer.Option(..., "--out", "-o", help="a file, or a folder (csv, tei, iiif)"),
 ):
-    """Write the edition as open data: CMIF, CSV, JSON, BEACON, IIIF, Web Annotations, OAI-PMH."""
+    """Write the edition as open data: CMIF, CSV, JSON, TEI, BEACON, IIIF, Web Annotations,
+    OAI-PMH."""
     from .edition import open_edition
     from .export import export as run_export
 
@@ -428,21 +477,146 @@ def site(
 
 @app.command()
 def serve(
-    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    edition: str = typer.Argument(
+        ..., help="the edition (.sqlite file or postgresql:// URL), or a project folder"
+    ),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(
+        1, help="server processes (each opens the edition; 2 or more suit PostgreSQL editions)"
+    ),
+    cache: bool = typer.Option(
+        True, help="keep answers in memory until the edition is rebuilt (--no-cache to measure)"
+    ),
+    watch: bool = typer.Option(
+        False, "--watch", help="project folder: rebuild on save, open pages reload by themselves"
+    ),
 ):
-    """Serve the reading room and its JSON API (search answered on the server)."""
+    """Serve the reading room and its JSON API (search answered on the server).
+
+    Given a project folder, build it first (into PROJECT/_build/edition.sqlite); with --watch,
+    build again whenever a source is saved and reload the open pages."""
+    import os
+
     import uvicorn
 
     from .web import create_app
 
     try:
-        application = create_app(edition)
+        target, project = _serve_target(edition, watch)
+        if watch and workers > 1:
+            raise EpistolaError(
+                "--watch serves from one process", hint="Leave out --workers with --watch."
+            )
+        if project is None or not watch:
+            application = create_app(target, cache=cache)  # checks the edition before workers
+        else:
+            from .web.live import LiveApp, project_folders, watch_project
+
+            application = LiveApp(lambda: create_app(target, cache=False))
+            watch_project(
+                project_folders(project),
+                lambda: _rebuild(project.root, target),
+                application.rebuilt,
+                ignore=(Path(target).parent,),
+                report=lambda m: console.print(f"[dim]watch:[/] {m}"),
+            )
     except EpistolaError as e:
         fail(e)
-    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    extra = "; watching the sources, pages reload on save" if watch else ""
+    console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json){extra}")
+    if workers > 1:
+        is_url = "://" in str(target)
+        os.environ["EPISTOLA_EDITION"] = str(target) if is_url else str(Path(target).resolve())
+        os.environ["EPISTOLA_CACHE"] = "1" if cache else "0"
+        uvicorn.run(
+            "epistola.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def suggest(
+    edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
+    kind: list[str] = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="person, place, organisation, acronym, quantity, matter, "
+        "stance or subject (repeatable; default all)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="a JSON list of suggestions"),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV with an empty 'accepted' column"),
+    all_: bool = typer.Option(False, "--all", help="also what the editors coded already"),
+):
+    """Proposed coding from the letters' untagged text, never mixed with editor coding."""
+    from .suggest import COLUMNS
+    from .suggest import suggest as run_suggest
+
+    try:
+        rows = run_suggest(edition, kind or None, skip_coded=not all_)
+    except EpistolaError as e:
+        fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if as_csv:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=[*COLUMNS, "accepted"], lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "accepted": ""})
+        return
+    from rich.markup import escape
+
+    t = Table(title=f"{len(rows)} suggestion(s), proposed, not coded")
+    for c in ("kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*(escape("" if r[c] is None else str(r[c])[:60]) for c in (
+            "kind", "letter", "text", "entry", "value", "unit", "status", "confidence", "source")))  # fmt: skip
+    out.print(t)
+
+
+def _serve_target(edition: str, watch: bool):
+    """(edition to serve, project or None): a project folder is built first."""
+    from .config import load_project
+    from .errors import ConfigError
+
+    folder = Path(edition)
+    if not folder.is_dir():
+        if watch:
+            raise ConfigError(
+                f"--watch needs a project folder, not {edition}",
+                hint="Give the folder with epistola.toml: epistola serve PROJECT --watch",
+            )
+        return edition, None
+    project = load_project(folder)
+    target = project.root / "_build" / "edition.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = run_ingest(project, str(target))
+    print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+    console.print(
+        f"[green]{result.letters} letters[/] -> {target}; {summary_line(result.diagnostics)}"
+    )
+    return str(target), project
+
+
+def _rebuild(root: Path, target: str) -> None:
+    """A full build of the project (incremental ingest is not there yet)."""
+    from .config import load_project
+    from .ingest import ingest
+
+    result = ingest(load_project(root), target)
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    print_diagnostics(problems)
 
 
 @app.command()

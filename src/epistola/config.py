@@ -169,7 +169,7 @@ def load_project(path: str | Path) -> Project:
             )
         )
     coding = data.get("coding", {})
-    for key in ("matters", "subjects"):
+    for key in ("matters", "subjects", "accepted"):
         if key in coding:
             _check(
                 errors,

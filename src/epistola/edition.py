@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .errors import UnknownEntry
@@ -131,8 +132,10 @@ class Edition:
             where.append("l.year = ?")
             params.append(int(year))
         if kind:
+            from .search.query import edition_kind
+
             where.append("l.kind = ?")
-            params.append(kind)
+            params.append(edition_kind(kind))
         if start:
             where.append("l.latest >= ?")
             params.append(start)
@@ -230,6 +233,22 @@ class Edition:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def published_path(path: str | None, project_root: str | Path | None) -> str | None:
+    """A source path fit to publish: relative to the project folder, never absolute (an
+    absolute path names folders on the machine that built the edition). A file outside the
+    project is named by its file name alone."""
+    if not path:
+        return path
+    p = Path(path)
+    if project_root:
+        root = Path(project_root).resolve()
+        try:
+            return (p if p.is_absolute() else Path.cwd() / p).resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            pass
+    return p.name if p.is_absolute() else p.as_posix()
 
 
 def _link(r):

@@ -267,10 +267,21 @@ def _person_mentions(sample_tei):
     persons = _register_ids("persons.xml", "person")
     out = []
     for lid, d in sample_tei.items():
+        senders = {
+            r
+            for el in d["root"].iterfind(f".//{TEI}correspAction[@type='sent']/{TEI}persName")
+            for r in ids(el.get("ref"))
+        }
         for el in d["root"].find(f"{TEI}text").iter(f"{TEI}persName", f"{TEI}rs"):
             if el.tag == f"{TEI}rs" and el.get("type", "person") != "person":
                 continue
             if _in_note(el):
+                continue
+            # the original's text only: not a translation, not the writer's own signature
+            if any(a.get("type") == "translation" for a in el.iterancestors()):
+                continue
+            signed = any(a.tag == f"{TEI}signed" for a in el.iterancestors())
+            if signed and set(ids(el.get("ref"))) <= senders:
                 continue
             stance = next((a[7:] for a in ids(el.get("ana")) if a.startswith("stance-")), None)
             for r in ids(el.get("ref")):

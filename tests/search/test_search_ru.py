@@ -57,9 +57,11 @@ def test_yo_and_e_fold(ru_edition):
 
 def test_russian_inflections_and_phrases(ru_edition):
     assert ids(ru_edition.search("письма")) == ["R1931-08-05"]  # text: Письмо
-    res = ru_edition.search('"доменных печей"')  # text: доменных печах
-    assert ids(res) == ["R1931-08-12"]
-    assert "<mark>доменных</mark> <mark>печах</mark>" in res["results"][0]["snippets"][0]["html"]
+    # texts: "доменных печах" and, pre-reform, "доменныя печи" (lemmas: доменный печь)
+    res = ru_edition.search('"доменных печей"')
+    assert sorted(ids(res)) == ["R1931-08-12", "R1931-09-01"]
+    top = {r["letter"]: r for r in res["results"]}["R1931-08-12"]
+    assert "<mark>доменных</mark> <mark>печах</mark>" in top["snippets"][0]["html"]
 
 
 def test_pre_reform_spelling(ru_edition):
@@ -215,3 +217,25 @@ def test_hostile_queries_never_crash(ru_edition, q):
     else:
         assert res["total"] == len(res["results"]) or res["total"] > len(res["results"])
     assert ru_edition.store.scalar("SELECT COUNT(*) FROM letters") == 5
+
+
+def test_russian_lemmas_for_every_word(ru_edition):
+    # the text says "Съ хлопкомъ" (pre-reform, instrumental); the reader types the dictionary form
+    assert ids(ru_edition.search("хлопок")) == ["R1931-09-01"]
+    assert ids(ru_edition.search("хлопке")) == ["R1931-09-01"]
+
+
+def test_pre_reform_and_modern_spellings_meet(ru_edition):
+    # R1931-09-01 writes "дѣло", R1931-09-15 "дело": each spelling finds both
+    assert sorted(ids(ru_edition.search("дело"))) == ["R1931-09-01", "R1931-09-15"]
+    assert sorted(ids(ru_edition.search("дѣла"))) == ["R1931-09-01", "R1931-09-15"]
+    res = ru_edition.search("=дѣло")
+    assert sorted(ids(res)) == ["R1931-09-01", "R1931-09-15"]
+
+
+def test_part_of_a_compound_finds_the_compound(ru_edition):
+    res = ru_edition.search("заготовка")  # R1931-08-05 says "Хлебозаготовки"
+    assert ids(res) == ["R1931-08-05"]
+    assert any("<mark>Хлебозаготовки</mark>" in s["html"] for s in res["results"][0]["snippets"])
+    # a word that only begins like a compound's part is no part of it
+    assert ids(ru_edition.search("хлебозаготовка")) == ["R1931-08-05"]

@@ -23,7 +23,7 @@ from epistola.render.templating import PACKAGE_STATIC, PACKAGE_TEMPLATES
 LABELS = "//nav | //h1 | //h2 | //h3 | //h4 | //label | //button | //th | //dt | //caption | //figcaption | //p[@class='total'] | //p[@class='breadcrumb'] | //footer"  # noqa: E501
 ATTRS = ("aria-label", "placeholder")
 _T_CALL = re.compile(r"""\bt\(\s*(?:"([^"]*)"|'([^']*)')\s*\)""")
-_M_CALL = re.compile(r"""\bM\("([^"]*)"\)""")
+_M_CALL = re.compile(r"""\bL\("([^"]*)"\)""")
 
 
 def english() -> dict[str, str]:

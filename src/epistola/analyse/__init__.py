@@ -21,7 +21,17 @@ from pathlib import Path
 
 from ..errors import UnknownAnalysis
 from ..plugins import ANALYSES
-from . import matters, network, persons, priorities, quantities, replies, timeline
+from . import (
+    matters,
+    network,
+    persons,
+    priorities,
+    quantities,
+    replies,
+    timeline,
+    topics,
+    vocabulary,
+)
 from .result import Facts, to_csv, to_frame
 
 
@@ -88,6 +98,20 @@ for _a in (
         "Who wrote to whom, and who is mentioned together?",
         network.VIEWS,
         "letters",
+    ),
+    Analysis(
+        "vocabulary",
+        "Vocabulary",
+        "Which words set a writer, a year or a correspondence apart? (no coding needed)",
+        vocabulary.VIEWS,
+        "writers",
+    ),
+    Analysis(
+        "topics",
+        "Topics",
+        "What do the letters talk about, who writes about what, and when? (no coding needed)",
+        topics.VIEWS,
+        "topics",
     ),
 ):
     register_analysis(_a)

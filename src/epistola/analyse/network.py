@@ -15,7 +15,7 @@ from collections import Counter
 from itertools import combinations
 
 from . import charts
-from .result import Facts, result
+from .result import COUNTED_MENTION, Facts, result
 
 SAMPLE = 200  # betweenness is exact up to this many nodes
 
@@ -40,7 +40,7 @@ def mention_edges(facts: Facts, min_letters: int = 1) -> tuple[Counter, dict]:
     per_letter: dict[str, set] = {}
     for m in facts.store.execute(
         "SELECT m.letter_id, m.entry_id FROM letter_mentions m JOIN entries e ON e.id = m.entry_id "
-        "WHERE e.kind = 'person' AND COALESCE(m.place, 'text') = 'text'"
+        "WHERE e.kind = 'person' AND " + COUNTED_MENTION
     ):
         per_letter.setdefault(m["letter_id"], set()).add(m["entry_id"])
     edges = Counter()

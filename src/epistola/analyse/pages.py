@@ -17,22 +17,24 @@ from .result import Facts, left_out_notes, to_csv
 ROWS_SHOWN = 300  # longer tables are cut on the page; the CSV has every row
 
 
-def analysis_pages(edition, *, charts: bool = True) -> list[dict]:
+def analysis_pages(edition, *, charts: bool = True, only=None) -> list[dict]:
     """Every analysis view with rows, in ANALYSES order (default view first).
 
     Each page: slug (``timeline-year``: the file name without ``.html``/``.csv``), analysis,
     view, group (the analysis's title), question, title, description, svg (an ``<svg>``
     document, or "" where the view has no chart), columns, rows, rows_shown, csv, counts and
-    notes (sentences saying what is left out).
+    notes (sentences saying what is left out). ``only``: names of the analyses to run.
     """
     if isinstance(edition, (str, Path)):
         from ..edition import open_edition
 
         with open_edition(edition) as ed:
-            return analysis_pages(ed, charts=charts)
+            return analysis_pages(ed, charts=charts, only=only)
     facts = Facts(edition)
     pages = []
     for a in ANALYSES.values():
+        if only is not None and a.name not in only:
+            continue
         views = [a.default, *(v for v in a.views if v != a.default)]
         for view in views:
             res = run(edition, a.name, view, _facts=facts)

@@ -1,6 +1,7 @@
 """Persons: who is mentioned, when, and with which stance (praise, reprimand, trust...).
 
-Counts mentions in the letters' own text (not in the editors' notes) of register persons;
+Counts mentions of register persons in the letters' original text: not in a translation, not
+in the editors' notes, and not the writer's own signature (``signed`` naming the sender);
 names whose reference matches no register entry are left out. The stance is the code on the
 mention (``@ana="#stance-praise"``); it is the writer's (the letter's sender's) stance.
 """
@@ -10,14 +11,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from . import charts
-from .result import Facts, result, year_of
+from .result import COUNTED_MENTION, Facts, result, year_of
 
 
 def _mentions(facts: Facts) -> list[dict]:
     return facts.store.execute(
         "SELECT m.letter_id, m.entry_id, m.stance FROM letter_mentions m "
         "JOIN entries e ON e.id = m.entry_id "
-        "WHERE m.kind = 'person' AND e.kind = 'person' AND COALESCE(m.place, 'text') = 'text'"
+        "WHERE m.kind = 'person' AND e.kind = 'person' AND " + COUNTED_MENTION
     )
 
 
@@ -55,7 +56,8 @@ def mentions(facts: Facts, top: int = 25, **_) -> dict:
     ]
     counts = _counts(facts, ms)
     desc = (
-        f"Persons named in the letters' text (not in the notes): letters naming them, mentions, "
+        f"Persons named in the letters' original text (not in translations, notes or the "
+        f"writer's own signature): letters naming them, mentions, "
         f"mentions with a stance code, first and last year, over the {counts['letters']} letters "
         f"that name a register person; {counts['left_out_uncoded']} letters naming none are left out."
     )

@@ -91,12 +91,25 @@ LEFT_OUT = {
     "left_out_undecided": "{n} raised matter(s) without a coded decision are left out.",
     "left_out_unmarked": "{n} figure(s) marked neither proposed nor decided are left out.",
     "left_out_unpaired": "{n} decided figure(s) with no proposed figure to compare are left out.",
+    "left_out_without_text": "{n} letter(s) without words of their own text are left out.",
+    "left_out_short": "{n} letter(s) with too few counted words are left out.",
+    "left_out_small_groups": "{n} group(s) with too few words to compare are left out.",
+    "left_out_no_correspondence": "{n} letter(s) belonging to no correspondence are left out.",
 }
 
 
 def days(a: str, b: str) -> int:
     """Days from ISO day ``a`` to ISO day ``b``."""
     return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+# The letters' own words: names in the original's text, and signatures other than the
+# writer's own (a name in a translation, a note or the sender's signature is no mention).
+COUNTED_MENTION = (
+    "(COALESCE(m.place, 'text') = 'text' OR (m.place = 'signature' AND NOT EXISTS ("
+    "SELECT 1 FROM letter_agents s WHERE s.letter_id = m.letter_id AND s.action = 'sent' "
+    "AND s.entry_id = m.entry_id)))"
+)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Open data: the edition as CMIF, CSV tables, JSON and the formats harvesters read.
+"""Open data: the edition as CMIF, CSV tables, JSON, TEI and the formats harvesters read.
 
 Writers register with ``@exporter(name)`` (the ``exporters`` extension point of plugins.py,
 open to entry points of the group ``epistola.exporters``); ``export(edition, name, out)`` runs one.
@@ -33,4 +33,4 @@ def export(edition, name: str, out: Path, **options) -> list[Path]:
     return EXPORTERS[name](edition, Path(out), **options)
 
 
-from . import beacon, cmif, iiif, oai, tables, webannotation  # noqa: E402,F401  (register the built-in exporters)
+from . import beacon, cmif, iiif, oai, tables, tei, webannotation  # noqa: E402,F401  (register the built-in exporters)

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+from ..edition import published_path
 from . import exporter
 
 TABLES = {
@@ -58,18 +59,24 @@ def write_json(edition, out: Path) -> list[Path]:
     """The whole edition in one JSON file: metadata, letters (without text) and registers."""
     out = out if out.suffix == ".json" else out / "edition.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    root = edition.store.get_meta("project_root")
+    letters = edition.letter_records()
+    for r in letters:
+        if "source_path" in r:
+            r["source_path"] = published_path(r["source_path"], root)
+    entries = [dict(json.loads(r["data"]), kind=r["kind"]) for r in edition.store.execute(
+        "SELECT kind, data FROM entries ORDER BY kind, sort_name"
+    )]  # fmt: skip
+    for e in entries:
+        if e.get("source_path"):
+            e["source_path"] = published_path(e["source_path"], root)
     data = {
         "edition": edition.store.get_meta("edition"),
-        "letters": edition.letter_records(),
+        "letters": letters,
         "parties": edition.store.execute(TABLES["parties.csv"]),
         "mentions": edition.store.execute(TABLES["mentions.csv"]),
         "links": edition.store.execute(TABLES["links.csv"]),
-        "entries": [
-            dict(json.loads(r["data"]), kind=r["kind"])
-            for r in edition.store.execute(
-                "SELECT kind, data FROM entries ORDER BY kind, sort_name"
-            )
-        ],
+        "entries": entries,
         "org_relations": edition.store.execute(TABLES["org_relations.csv"]),
     }
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -59,6 +59,15 @@ def julian_to_gregorian(value: str) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+CERTAINTIES = {
+    "exact": "one day, stated by the source without doubt",
+    "range": "the day lies in a span: notBefore/notAfter, from/to, or only a month or year",
+    "conjectured": "supplied or doubted by the editors (@cert low, @evidence conjecture)",
+    "uncertain": "doubtful (@cert medium or unknown)",
+    "inferred": "taken from elsewhere: the title, an external source (@evidence external)",
+}  # an undated letter has no date, so no certainty (null in tables and JSON)
+
+
 @dataclass(slots=True)
 class EditionDate:
     """A letter's date. ``earliest``/``latest`` are Gregorian ISO days; both None if undated."""
@@ -69,7 +78,7 @@ class EditionDate:
     not_after: str | None = None
     from_: str | None = None
     to: str | None = None
-    certainty: str = "exact"  # exact | conjectured | uncertain | inferred
+    certainty: str = "exact"  # see CERTAINTIES
     calendar: str = "gregorian"  # calendar of the source: gregorian | julian
     when_julian: str | None = None  # the Old Style date where the source gives one
     earliest: str | None = None
@@ -139,6 +148,8 @@ def make_date(
             # An open range is bounded by the known side only: a year either way for sorting.
             d.earliest = lo or _shift_year(hi, -1)
             d.latest = hi or _shift_year(lo, +1)
+    if d.certainty == "exact" and not d.exact:
+        d.certainty = "range"  # "exact" only where the day is known
     d.edtf = to_edtf(d)
     return d
 

@@ -14,9 +14,10 @@ class Agent:
     """A sender, addressee or other party: a person or organisation, or unknown (ref None)."""
 
     ref: str | None = None  # register id (person or org) or None
-    name: str = ""  # as the source names them
+    name: str = ""  # the register's preferred name once resolved, else as the source writes it
     kind: str = "person"  # person | org
     cert: str | None = None  # "low" where the attribution is uncertain
+    written: str | None = None  # the name as the letter writes it, where it differs from name
 
 
 @dataclass(slots=True)

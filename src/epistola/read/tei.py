@@ -142,6 +142,13 @@ def parse_date(el, path: str, diags: Diagnostics, certainty: str | None = None):
         return None
 
 
+def _has_date_attrs(el) -> bool:
+    """Does the date element carry a date parse_date reads (and reports if impossible)?"""
+    return el is not None and any(
+        date_attr(el, a) for a in ("when", "notBefore", "notAfter", "from", "to")
+    )
+
+
 def _kind(header) -> str:
     ot = header.find(
         "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}sourceDesc//{http://www.tei-c.org/ns/1.0}objectType"
@@ -213,9 +220,10 @@ def read_letter(
             if sent.agents and any(a.kind == "person" for a in sent.agents):
                 break
     letter.date = sent.date
-    if sent.date is None:
-        letter.date = _fallback_date(root, header, letter.title, path, diags)
     date_el = sent_el.find("{http://www.tei-c.org/ns/1.0}date") if sent_el is not None else None
+    if sent.date is None and not _has_date_attrs(date_el):
+        # (an impossible date was reported as bad-date already: no second "undated" warning)
+        letter.date = _fallback_date(root, header, letter.title, path, diags)
     if date_el is not None and date_el.get("n"):
         try:
             letter.order = int(date_el.get("n"))
@@ -313,6 +321,9 @@ def _context_ref(ref, letter: Letter) -> None:
     if t == "belongsToCorrespondence":
         letter.correspondences.extend(targets)
         return
+    if t == "source-url":  # the letter's page elsewhere (CMIF correspDesc/@ref; TEI export)
+        letter.links.extend(Link(type="source-url", target=x) for x in targets)
+        return
     targets = [x[:-4] if x.endswith(".xml") else x for x in targets]
     scope = (refs(ref.get("source")) or [None])[0]
     if t in ("replyTo", "answers", "reply-to") or st == "reply_to":
@@ -406,8 +417,8 @@ def _fallback_date(root, header, title: str, path: str, diags: Diagnostics):
 
 def _read_text(root, letter: Letter, doc: SourceDocument) -> None:
     text = root.find(TEI + "text")
-    if text is None:
-        return
+    if text is None or text.get("type") == "calendar":
+        return  # no text, or a calendar entry: metadata only (as the TEI export writes it)
     move_back_notes(text)
     out = {"mentions": [], "terms": [], "quantities": [], "matters": [], "subjects": []}
     notes: list = []

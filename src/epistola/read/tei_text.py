@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..model.letters import Mention, Note, Quantity
 from ..model.refs import code, subject_codes
 from ..model.text import plain_text
-from .xml import XML_ID, XML_LANG, local, refs
+from .xml import TEI, XML_ID, XML_LANG, local, refs
 
 _ws = re.compile(r"\s+").sub
 
@@ -88,6 +90,7 @@ class TextConverter:
         self.subject_refs: list[str] = []
         self.back_notes = back_notes or {}  # anchor id -> note element (notes kept outside text)
         self._in_note = 0
+        self.version_type = "original"  # set per version: mentions in a translation say so
         self._matter: list[str] = []
 
     def blocks(self, el) -> list:
@@ -211,7 +214,7 @@ class TextConverter:
         ids = refs(el.get("ref") or el.get("key"))
         ana = el.get("ana") or ""
         stance = code(refs(ana), "stance")
-        where = "note" if self._in_note else "text"
+        where = mention_place(el, bool(self._in_note), self.version_type)
         for r in ids:
             self.mentions.append(
                 Mention(ref=r, kind=kind, where=where, stance=stance, line=el.sourceline)
@@ -251,6 +254,21 @@ class TextConverter:
         self.subject_refs.extend(subject_codes(refs(ana)))
 
 
+_IN_SIGNED = etree.XPath("boolean(ancestor::t:signed)", namespaces={"t": TEI[1:-1]})
+
+
+def mention_place(el, in_note: bool, version_type: str) -> str:
+    """Where a name stands: ``note`` (the editors'), ``translation``, ``signature`` (inside
+    ``signed``) or ``text`` (the original's running text). Analyses count ``text`` only."""
+    if in_note:
+        return "note"
+    if version_type == "translation":
+        return "translation"
+    if _IN_SIGNED(el):
+        return "signature"
+    return "text"
+
+
 def build_text(letter) -> None:
     """Build each version's node tree from its stored TEI markup, with the letter's notes and
     mentions, numbered as the ingest scan numbered them (document order)."""
@@ -260,6 +278,7 @@ def build_text(letter) -> None:
     for v in letter.versions:
         if v.tei and not v.blocks:
             # recovered at ingest already (and reported then): undeclared prefixes, numeric ids
+            conv.version_type = v.type
             v.blocks = conv.blocks(parse_bytes(v.tei.encode("utf-8"), recovered=[]))
     letter.notes = conv.notes
     for n in letter.notes:

@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..model.letters import Mention, Note, Quantity, TextVersion
 from ..model.refs import code, subject_codes
-from .tei_text import NAME_KINDS, RS_TYPES
+from .tei_text import NAME_KINDS, RS_TYPES, mention_place
 from .xml import TEI, XML_ID, XML_LANG, local, refs
 
 NS = {"t": TEI[1:-1]}
@@ -88,7 +88,7 @@ def scan_version(el, lang, type_, notes: list[Note], out: dict) -> TextVersion:
         kind = NAME_KINDS.get(tag)
         if kind is None:
             kind = RS_TYPES.get(name.get("type") or "", name.get("type") or "person")
-        where = "note" if _IN_NOTE(name) else "text"
+        where = mention_place(name, _IN_NOTE(name), type_)
         stance = code(refs(name.get("ana")), "stance")
         for r in refs(name.get("ref") or name.get("key")):
             out["mentions"].append(

@@ -6,12 +6,12 @@ import json
 import threading
 from pathlib import Path
 
+from ..edition import published_path
 from ..store.codec import letter_from_plain, to_plain
 from . import facsimiles, urls
 from .html import HtmlRenderer
 from .linked_data import letter_jsonld
 from .room import ReadingRoom
-from .tei_export import letter_tei
 
 KIND_LABELS = {
     "person": "Persons",
@@ -36,11 +36,12 @@ def letter_data(room: ReadingRoom, letter_id: str) -> dict:
     JSON and TEI are made one after the other and the markup is parsed once for all three."""
     key = (id(room), letter_id)
     with _LOCK:  # the server renders from several threads
-        if key in _RECENT:
-            return _RECENT[key]
+        hit = _RECENT.get(key)
+        if hit is not None and hit[0] is room:  # (an id may be reused by a rebuilt edition)
+            return hit[1]
     data = _load_letter(room, letter_id)
     with _LOCK:
-        _RECENT[key] = data
+        _RECENT[key] = (room, data)
         while len(_RECENT) > 4:
             _RECENT.pop(next(iter(_RECENT)))
     return data
@@ -53,6 +54,7 @@ _LOCK = threading.Lock()
 def _load_letter(room: ReadingRoom, letter_id: str) -> dict:
     rows = room.store.execute("SELECT data FROM letters WHERE id = ?", (letter_id,))
     data = to_plain(letter_from_plain(json.loads(rows[0]["data"])))
+    data["source_path"] = published_path(data.get("source_path"), room.project_root)
     for v in data.get("versions", []):
         v.pop("tei", None)  # the TEI itself is served at letters/<id>.xml
         v.pop("text", None)
@@ -80,6 +82,7 @@ def _party(room, agent: dict, root: str) -> dict:
         "name": agent.get("name") or (room.entries[eid]["name"] if eid else "?"),
         "href": room.entry_href(eid, root) if eid else None,
         "uncertain": agent.get("cert") == "low",
+        "written": agent.get("written"),  # the letter's own spelling, where not the register's
     }
 
 
@@ -224,7 +227,9 @@ def letter_xml(room: ReadingRoom, letter_id: str) -> bytes:
                 if raw.count(b"<correspDesc") <= 1:
                     return raw
                 break
-    return letter_tei(room.letters[letter_id], letter_data(room, letter_id))
+    from ..export.tei import stored_letter_tei
+
+    return stored_letter_tei(room.store, letter_id)
 
 
 def _candidates(room: ReadingRoom, path: str):

@@ -14,19 +14,25 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..model.refs import ref_key
+from ..preferred_names import apply_register_names
 from ..store.base import Store
 
 
 def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     _aliases(store)
     _references(store, diags)
-    _party_names(store)
+    _party_names(store)  # parties given by id only: named from the register
+    apply_register_names(store)  # the register's preferred name shown, the written kept
     _number(store)
     _links(store, diags)
     _terms(store)
     _org_structure(store, diags)
     if project is not None and project.coding:
         _standoff(store, diags, project)
+    if project is not None and project.coding.get("accepted"):
+        from .suggest.accept import read_accepted  # suggestions a coder accepted
+
+        read_accepted(store, diags, project)
     if project is not None and project.coding.get("rules"):
         from .coding import propose_subjects  # subjects proposed by word rules, marked so
 

@@ -18,36 +18,11 @@ import re
 from functools import lru_cache
 
 from ..diagnostics import Diagnostics
+from ..search.fold import morph as _morph
+from ..search.fold import stemmer_for as _stemmer
 from ..store.base import Store
 
 WORD = re.compile(r"\w+(?:-\w+)*")
-STEMMERS = {
-    "de": "german",
-    "en": "english",
-    "fr": "french",
-    "it": "italian",
-    "es": "spanish",
-    "nl": "dutch",
-    "pl": None,
-    "uk": None,
-}
-
-
-@lru_cache(maxsize=8)
-def _stemmer(lang: str):
-    name = STEMMERS.get(lang)
-    if not name:
-        return None
-    import Stemmer
-
-    return Stemmer.Stemmer(name)
-
-
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=200_000)

@@ -28,6 +28,16 @@ SCALARS = {
 }
 MULTI = ("sender", "addressee", "person", "place", "org", "lang", "subject")
 ENTITY_FACETS = ("sender", "addressee", "person", "place", "org")
+# the facets a reader narrows by, with their headings: the server's search page (web/app.py) and
+# the static reading room's search (render/search_data.py writes them into search/meta.js)
+FACETS = (
+    ("year", "Year"),
+    ("sender", "Sender"),
+    ("addressee", "Addressee"),
+    ("person", "Person mentioned"),
+    ("place", "Place"),
+    ("kind", "Kind"),
+)
 
 
 def day(iso: str | None) -> int:
@@ -86,7 +96,11 @@ def entity_pairs_of(store) -> dict[str, np.ndarray]:
 def _fetch(store, columns: list[str], source: str) -> np.ndarray:
     """Integer ``columns`` of ``SELECT ... FROM source`` as an n x k array, in one string."""
     joined = " || ',' || ".join(columns)
-    text = store.scalar(f"SELECT group_concat({joined}) FROM {source}")
+    if getattr(store, "dialect", "sqlite") == "sqlite":
+        text = store.scalar(f"SELECT group_concat({joined}) FROM {source}")
+    else:  # PostgreSQL: no CROSS JOIN ... ON (it chooses the join order itself)
+        source = source.replace("CROSS JOIN", "JOIN")
+        text = store.scalar(f"SELECT string_agg({joined}, ',') FROM {source}")
     if not text:
         return np.zeros((0, len(columns)), dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, len(columns))
@@ -167,13 +181,16 @@ class FacetData:
 
     @classmethod
     def load(cls, store) -> FacetData:
-        """Cached per edition file (path, size, mtime): a rebuilt edition is read again."""
+        """Cached per edition file (path, size, mtime) or PostgreSQL build: a rebuilt edition is
+        read again."""
         path = getattr(store, "path", None)
         try:
             st = os.stat(path)
             key = (str(path), st.st_size, st.st_mtime_ns)
         except (OSError, TypeError):
             key = id(store)
+        if getattr(store, "dialect", "sqlite") != "sqlite":  # a schema: once per build
+            key = (store.url, store.get_meta("built"))
         with cls._lock:
             fd = cls._cache.get(key)
             if fd is None:
@@ -181,6 +198,22 @@ class FacetData:
                 cls._cache.clear()  # one edition at a time keeps memory bounded
                 cls._cache[key] = fd
             return fd
+
+    def ties(self, store, facet: str) -> np.ndarray:
+        """Rank of each value of ``facet`` by its id or code (see ``count``)."""
+        ranks = self.__dict__.setdefault("_ties", {})
+        if facet not in ranks:
+            if facet in ("kind", "lang", "subject"):
+                vocab = {"kind": self.kinds, "lang": self.langs, "subject": self.subjects}[facet]
+                ranks[facet] = np.argsort(np.argsort(np.array(vocab, dtype=object)))
+            else:  # entries: by id
+                rows = store.execute("SELECT rowid, id FROM entries")
+                rank = np.zeros(max((r["rowid"] for r in rows), default=0) + 1, np.int64)
+                for i, r in enumerate(sorted(rows, key=lambda r: r["id"])):
+                    rank[r["rowid"]] = i
+                for k in ENTITY_FACETS:
+                    ranks[k] = rank
+        return ranks[facet]
 
     def values_of(self, facet: str, ids: np.ndarray) -> np.ndarray:
         """All pair values of ``facet`` for letters ``ids`` (a letter's values once each)."""
@@ -206,14 +239,15 @@ class FacetData:
         return mask
 
 
-def count(values: np.ndarray, limit: int | None) -> list[tuple[int, int]]:
-    """(value, count) pairs, most frequent first (ties by value), at most ``limit``."""
+def count(values: np.ndarray, limit: int | None, ties=None) -> list[tuple[int, int]]:
+    """(value, count) pairs, most frequent first, at most ``limit``. Ties go by ``ties[value]``
+    (a rank that does not depend on how the backend numbered rows), else by value."""
     if not len(values):
         return []
     counts = np.bincount(values - (low := int(values.min())))
     vals = np.nonzero(counts)[0]
     counts = counts[vals]
-    order = np.lexsort((vals, -counts))
+    order = np.lexsort((vals if ties is None else ties[vals + low], -counts))
     if limit:
         order = order[:limit]
     return [(int(vals[i]) + low, int(counts[i])) for i in order]

@@ -12,6 +12,9 @@ Tables written (all prefixed ``search_``):
 
 Text is analysed in Python (fold.py: fold, then stem per script and language) because SQLite's
 FTS5 here neither stems nor folds ё or ß; the FTS5 tokenizer only splits on spaces.
+
+On PostgreSQL the same rows are analysed the same way and stored as an inverted index instead of
+FTS5 tables (pg.py: ``search_postings``); the other tables are the same.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from .facets import build_arrays, entity_pairs_of
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
-RANK = "bm25(1.0, 0.5, 3.0, 2.0, 1.0)"  # text, notes, title, names, exact
+COLUMNS = ("text", "notes", "title", "names", "exact")
+WEIGHTS = (1.0, 0.5, 3.0, 2.0, 1.0)  # bm25 weight of each column (the static search uses them too)
+RANK = "bm25(" + ", ".join(map(str, WEIGHTS)) + ")"
 # Words arrive analysed and space-separated; the ascii tokenizer splits them on spaces (and keeps
 # every non-ASCII character), which is all that is needed and faster than unicode61.
-FTS = "fts5(text, notes, title, names, exact, content='', tokenize='ascii')"
+FTS = "fts5(" + ", ".join(COLUMNS) + ", content='', tokenize='ascii')"
 NAME_KINDS = ("person", "place", "org")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: Russian words lemmatised, compound parts indexed
 
 
 def entity_token(rowid: int) -> str:
@@ -39,23 +44,16 @@ def entity_token(rowid: int) -> str:
 
 
 def build_index(store, languages) -> None:
-    """Create and fill the search tables of ``store`` (a SQLite writer) for ``languages``."""
-    if getattr(store, "dialect", "") != "sqlite":
-        return  # FTS5 is SQLite's; other backends search through their own engines
-    languages = list(languages or []) or _text_languages(store)
+    """Create and fill the search tables of ``store`` (a SQLite or PostgreSQL writer) for
+    ``languages``."""
+    languages = list(languages or []) or text_languages(store)
     analyzer = Analyzer(languages)
-    for sql in (
-        f"CREATE VIRTUAL TABLE search_letters USING {FTS}",
-        f"CREATE VIRTUAL TABLE search_other USING {FTS}",
-        "CREATE TABLE search_other_docs (rowid INTEGER PRIMARY KEY, kind TEXT, ref TEXT, "
-        "title TEXT, lang TEXT, body TEXT)",
-        "CREATE TABLE search_name_keys (key TEXT NOT NULL, entity INTEGER NOT NULL, "
-        "PRIMARY KEY (key, entity)) WITHOUT ROWID",
-        "CREATE TABLE search_arrays (name TEXT PRIMARY KEY, dtype TEXT, data BLOB)",
-    ):
-        store.execute(sql)
-    for table in ("search_letters", "search_other"):
-        store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
+    if getattr(store, "dialect", "sqlite") != "sqlite":
+        from . import pg  # the same keys, in PostgreSQL's own tables (pg.py)
+
+        pg.prepare(store)
+    else:
+        _create_sqlite_tables(store)
     seconds = {}
     t = time.perf_counter()
     pairs = {}
@@ -81,7 +79,22 @@ def build_index(store, languages) -> None:
     )
 
 
-def _text_languages(store) -> list[str]:
+def _create_sqlite_tables(store) -> None:
+    for sql in (
+        f"CREATE VIRTUAL TABLE search_letters USING {FTS}",
+        f"CREATE VIRTUAL TABLE search_other USING {FTS}",
+        "CREATE TABLE search_other_docs (rowid INTEGER PRIMARY KEY, kind TEXT, ref TEXT, "
+        "title TEXT, lang TEXT, body TEXT)",
+        "CREATE TABLE search_name_keys (key TEXT NOT NULL, entity INTEGER NOT NULL, "
+        "PRIMARY KEY (key, entity)) WITHOUT ROWID",
+        "CREATE TABLE search_arrays (name TEXT PRIMARY KEY, dtype TEXT, data BLOB)",
+    ):
+        store.execute(sql)
+    for table in ("search_letters", "search_other"):
+        store.execute(f"INSERT INTO {table}({table}, rank) VALUES ('rank', ?)", (RANK,))
+
+
+def text_languages(store) -> list[str]:
     rows = store.execute(
         "SELECT lang, COUNT(*) AS n FROM letter_texts WHERE lang IS NOT NULL "
         "GROUP BY lang ORDER BY n DESC"
@@ -106,7 +119,8 @@ def _name_keys(store) -> None:
             all_names.append(r["abbr"])
         for key in entry_keys(r["kind"], all_names, r["forename"] or "", r["surname"] or ""):
             rows.append((key, r["rowid"]))
-    store.executemany("INSERT OR IGNORE INTO search_name_keys VALUES (?, ?)", rows)
+    # one row per (key, entry): a name may give the same key twice
+    store.insert("search_name_keys", list(dict.fromkeys(rows)))
 
 
 def _letter_inputs(store, entity_pairs: dict) -> list[tuple]:
@@ -122,9 +136,11 @@ def _letter_inputs(store, entity_pairs: dict) -> list[tuple]:
         title += " " + (r["place_received"] or "")
         lang = (r["languages"] or "").split(" ")[0]
         letters[r["id"]] = [r["rowid"], lang, [], [], title, set()]
-    for r in store.execute("SELECT letter_id, lang, text FROM letter_texts ORDER BY rowid"):
+    for r in store.execute(
+        "SELECT letter_id, lang, text FROM letter_texts ORDER BY letter_id, version"
+    ):
         letters[r["letter_id"]][2].append((r["lang"], r["text"]))
-    for r in store.execute("SELECT letter_id, text FROM notes ORDER BY rowid"):
+    for r in store.execute("SELECT letter_id, text FROM notes ORDER BY letter_id, n"):
         letters[r["letter_id"]][3].append(r["text"] or "")
     by_rowid = {v[0]: v for v in letters.values()}
     named = np.concatenate([entity_pairs[k] for k in NAME_KINDS])
@@ -142,6 +158,8 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
         toks = tokens(text)
         exact += toks
         text_stems += analyzer.stem_all(toks, analyzer.latin_for(tlang or lang))
+    # compound parts go after the words, so phrases over the words keep their positions
+    text_stems += analyzer.parts(exact)
     # all notes in one pass: a newline between them is just another word boundary
     note_toks = tokens("\n".join(notes)) if notes else []
     title_toks = tokens(title)
@@ -150,7 +168,7 @@ def analyse_letter(analyzer: Analyzer, item: tuple) -> tuple:
     return (
         rowid,
         " ".join(text_stems),
-        " ".join(analyzer.stem_all(note_toks, latin)),
+        " ".join(analyzer.stem_all(note_toks, latin) + analyzer.parts(note_toks)),
         " ".join(analyzer.stem_all(title_toks, latin)),
         " ".join(entity_token(n) for n in sorted(entities)),
         " ".join(exact),
@@ -174,7 +192,7 @@ def _letters(store, analyzer: Analyzer, entity_pairs: dict) -> None:
     size = sum(len(t) for it in items for _, t in it[2]) + sum(
         len(n) for it in items for n in it[3]
     )
-    sql = "INSERT INTO search_letters(rowid, text, notes, title, names, exact) VALUES (?,?,?,?,?,?)"
+    add, done = _fts_sink(store, "search_letters")
     cores = os.cpu_count() or 1
     if cores > 1 and size > 2_000_000 and "fork" in mp.get_all_start_methods():
         # analysis is pure Python: two processes halve it; inserting stays in this process
@@ -182,9 +200,21 @@ def _letters(store, analyzer: Analyzer, entity_pairs: dict) -> None:
         ctx = mp.get_context("fork")
         with ctx.Pool(min(cores, 4), _init_worker, (analyzer.latin,)) as pool:
             for rows in pool.imap(_analyse_chunk, chunks):
-                store.executemany(sql, rows)
+                add(rows)
     else:
-        store.executemany(sql, (analyse_letter(analyzer, it) for it in items))
+        add(analyse_letter(analyzer, it) for it in items)
+    done()
+
+
+def _fts_sink(store, table: str):
+    """(add(rows), done()): FTS5 rows into ``table``, or into PostgreSQL's postings (pg.py)."""
+    if getattr(store, "dialect", "sqlite") == "sqlite":
+        sql = f"INSERT INTO {table}(rowid, text, notes, title, names, exact) VALUES (?,?,?,?,?,?)"
+        return (lambda rows: store.executemany(sql, rows)), (lambda: None)
+    from .pg import Postings
+
+    postings = Postings(table)
+    return postings.add, lambda: postings.write(store)
 
 
 def _other(store, analyzer: Analyzer) -> None:
@@ -196,7 +226,7 @@ def _other(store, analyzer: Analyzer) -> None:
     for r in store.execute(
         f"SELECT rowid, id, kind, name, note, json_extract(data, '$.biography') AS bio "
         f"FROM entries WHERE kind IN ({marks}) OR COALESCE(note, '') != '' "
-        "OR COALESCE(json_extract(data, '$.biography'), '') != ''",
+        "OR COALESCE(json_extract(data, '$.biography'), '') != '' ORDER BY id",
         NAME_KINDS,
     ):
         body = "\n\n".join(x for x in (r["note"], r["bio"]) if x)
@@ -210,7 +240,7 @@ def _other(store, analyzer: Analyzer) -> None:
         fts_rows.append(
             (
                 i,
-                " ".join(analyzer.stem_all(btoks, lat)),
+                " ".join(analyzer.stem_all(btoks, lat) + analyzer.parts(btoks)),
                 "",
                 " ".join(analyzer.stem_all(ttoks, lat)),
                 entity_token(no) if no else "",
@@ -218,8 +248,7 @@ def _other(store, analyzer: Analyzer) -> None:
             )
         )
         doc_rows.append((i, kind, ref, title, lang, body))
-    store.executemany(
-        "INSERT INTO search_other(rowid, text, notes, title, names, exact) VALUES (?,?,?,?,?,?)",
-        fts_rows,
-    )
-    store.executemany("INSERT INTO search_other_docs VALUES (?,?,?,?,?,?)", doc_rows)
+    add, done = _fts_sink(store, "search_other")
+    add(fts_rows)
+    done()
+    store.insert("search_other_docs", doc_rows)

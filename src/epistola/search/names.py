@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .fold import WORD_RE, fold, is_cyrillic, tokens
+from .fold import WORD_RE, fold, is_cyrillic, morph, tokens
 
 # iuliia schemas: names a reader may meet in catalogues, maps and older literature.
 SCHEMAS = (
@@ -158,19 +158,12 @@ def entry_keys(kind: str, names: list[str], forename: str = "", surname: str = "
     return {" ".join(tokens(k)) for k in keys} - {""}
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 def lemmas(word: str) -> list[str]:
     """Dictionary forms of a folded Russian word (Кагановичу -> каганович), most likely first."""
     if not is_cyrillic(word):
         return [word]
     forms = [word]
-    for p in _morph().parse(word)[:4]:
+    for p in morph().parse(word)[:4]:
         forms.append(fold(p.normal_form))
     return list(dict.fromkeys(forms))
 

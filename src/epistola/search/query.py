@@ -22,6 +22,7 @@ from ..errors import EditionFormatError, QueryError
 from ..model.letters import letter_label
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
 from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
+from .index import INDEX_VERSION
 from .names import PARTICLES, query_keys, transliterations
 from .parse import parse
 from .snippets import MAX_SNIPPETS, Highlighter, snippets_of
@@ -163,6 +164,15 @@ def _bool(key: str, v) -> bool:
     raise QueryError(f"filter {key}={v!r} is not true or false", f"Use {key}=true or {key}=false.")
 
 
+def edition_kind(value: str) -> str:
+    """A kind as the edition stores it, from its own label or the sources' term for it
+    (``шифротелеграмма``, ``Postkarte`` -> ``ciphered telegram``, ``postcard``)."""
+    from ..read.tei import KIND_MAP
+
+    v = str(value).strip()
+    return KIND_MAP.get(v.lower(), v.lower() if v.lower() in KIND_MAP.values() else v)
+
+
 def _as_list(v) -> list:
     if v is None or v == "":
         return []
@@ -230,15 +240,29 @@ def _filter_mask(store, fd: FacetData, filters: dict):
     for key in ENTITY_FACETS:
         ids = [str(x) for x in _as_list(filters.get(key))]
         if ids:
-            add(fd.letters_with(key, entry_rowids(store, ids)))
+            rowids = entry_rowids(store, ids)
+            if not rowids:
+                raise QueryError(
+                    f"filter {key}={','.join(ids)!r}: no such register entry in this edition",
+                    f"Use a register id (such as the ids the {key} facet lists), not a name.",
+                )
+            add(fd.letters_with(key, rowids))
     for key, vocab in (("kind", fd.kinds), ("lang", fd.langs), ("subject", fd.subjects)):
         wanted = {str(x) for x in _as_list(filters.get(key))}
+        if key == "kind":
+            wanted = {edition_kind(w) for w in wanted}
         if wanted:
             codes = [
                 i
                 for i, v in enumerate(vocab)
                 if v in wanted or (key == "lang" and base_lang(v) in wanted)
             ]
+            if not codes:
+                known = ", ".join(sorted(str(v) for v in vocab if v)) or "none"
+                raise QueryError(
+                    f"filter {key}={','.join(sorted(wanted))!r} matches no letter in this edition",
+                    f"Values of {key} in this edition: {known}.",
+                )
             if key == "kind":
                 add(np.isin(fd.kind, codes))
             else:
@@ -252,6 +276,10 @@ def _filter_mask(store, fd: FacetData, filters: dict):
 def _match(store, table: str, expr: str, ranked: bool, within=None):
     """Rowids (and bm25 ranks when ``ranked``) of every row matching ``expr``; ``within``
     (rowids) restricts ranking to rows that passed the filters, which saves most of its cost."""
+    if getattr(store, "dialect", "sqlite") != "sqlite":
+        from . import pg  # the same expression, evaluated on PostgreSQL's postings
+
+        return pg.match(store, table, expr, ranked, within)
     cols = "group_concat(rowid) AS ids" + (", group_concat(rank) AS ranks" if ranked else "")
     sql = f"SELECT {cols} FROM {table} WHERE {table} MATCH ?"
     params: tuple = (expr,)
@@ -288,13 +316,16 @@ def search(
     store = getattr(store, "store", store)
     meta = store.get_meta("search")
     if not meta:
-        if getattr(store, "dialect", "") != "sqlite":
-            raise EditionFormatError(
-                "full-text search is not available for PostgreSQL editions yet",
-                "Search the same sources as a SQLite edition: epistola ingest SOURCE --out "
-                "edition.sqlite, then epistola search/serve edition.sqlite.",
-            )
-        raise EditionFormatError("this edition has no search index")
+        raise EditionFormatError(
+            "this edition has no search index",
+            "Build it again with a current epistola: epistola ingest SOURCE --out EDITION.",
+        )
+    if meta.get("version", 1) < INDEX_VERSION:
+        raise EditionFormatError(
+            "this edition's search index was built by an older Epistola (it does not lemmatise "
+            "Russian words or index compound parts)",
+            "Ingest the sources again: epistola ingest SOURCE --out EDITION.",
+        )
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}", "Sort by 'relevance' or 'date'.")
     try:
@@ -366,7 +397,7 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
     out: dict[str, list] = {}
     years = count(fd.year[ids], None)
     out["year"] = [{"value": y, "label": str(y), "count": c} for y, c in sorted(years) if y]
-    entity = {k: count(fd.values_of(k, ids), limit) for k in ENTITY_FACETS}
+    entity = {k: count(fd.values_of(k, ids), limit, fd.ties(store, k)) for k in ENTITY_FACETS}
     labels = entry_labels(store, sorted({v for pairs in entity.values() for v, _ in pairs}))
     for k in ENTITY_FACETS:
         out[k] = [
@@ -377,13 +408,13 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
     kinds = fd.kind[ids]
     out["kind"] = [
         {"value": fd.kinds[v], "label": fd.kinds[v], "count": c}
-        for v, c in count(kinds[kinds >= 0], limit)
+        for v, c in count(kinds[kinds >= 0], limit, fd.ties(store, "kind"))
     ]
     out["lang"] = [
         {"value": fd.langs[v], "label": fd.langs[v], "count": c}
-        for v, c in count(fd.values_of("lang", ids), limit)
+        for v, c in count(fd.values_of("lang", ids), limit, fd.ties(store, "lang"))
     ]
-    subjects = count(fd.values_of("subject", ids), limit)
+    subjects = count(fd.values_of("subject", ids), limit, fd.ties(store, "subject"))
     names = {}
     if subjects:
         codes = [fd.subjects[v] for v, _ in subjects]
@@ -415,11 +446,14 @@ def _facets(store, fd: FacetData, ids: np.ndarray, limit: int) -> dict:
 def _named(store, comp: _Compiler) -> list[dict]:
     """The register entries the query named, and by which words."""
     labels = _entity_info(store, list(comp.entities))
-    return [
+    groups = list(dict.fromkeys(comp.entities.values()))
+    out = [
         {"id": labels[e][0], "label": labels[e][1], "kind": labels[e][2], "query": words}
         for e, words in comp.entities.items()
         if e in labels
     ]
+    # by query words, then by id: the same order whatever rowids the backend gave the entries
+    return sorted(out, key=lambda x: (groups.index(x["query"]), x["id"]))
 
 
 def _entity_info(store, rowids: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -526,8 +560,8 @@ def _letter_entities(store, letter_ids: list[str], comp: _Compiler) -> dict[str,
     out: dict[str, list] = {}
     for r in store.execute(
         f"SELECT DISTINCT letter_id, entry_id FROM (SELECT letter_id, entry_id FROM letter_agents "
-        f"UNION ALL SELECT letter_id, entry_id FROM letter_mentions) WHERE letter_id IN ({lmarks}) "
-        f"AND entry_id IN ({emarks})",
+        f"UNION ALL SELECT letter_id, entry_id FROM letter_mentions) AS x WHERE letter_id IN ({lmarks}) "
+        f"AND entry_id IN ({emarks}) ORDER BY letter_id, entry_id",
         [*letter_ids, *by_id],
     ):
         k, (eid, label, kind) = by_id[r["entry_id"]]
@@ -539,12 +573,29 @@ def _letter_entities(store, letter_ids: list[str], comp: _Compiler) -> dict[str,
 
 def _other(store, comp: _Compiler, expr: str, limit: int = 10) -> list[dict]:
     """Hits in front matter and register entries, best first."""
-    rows = store.execute(
-        "SELECT d.rowid, d.kind, d.ref, d.title, d.lang, d.body FROM search_other_docs d JOIN "
-        "(SELECT rowid, rank FROM search_other WHERE search_other MATCH ? ORDER BY rank "
-        f"LIMIT {int(limit)}) m ON m.rowid = d.rowid ORDER BY m.rank",
-        (expr,),
-    )
+    if getattr(store, "dialect", "sqlite") != "sqlite":
+        from . import pg
+
+        best = pg.ranked_rows(store, "search_other", expr, limit)
+        marks = ",".join("?" * len(best))
+        found = (
+            store.execute(
+                f"SELECT rowid, kind, ref, title, lang, body FROM search_other_docs "
+                f"WHERE rowid IN ({marks})",
+                best,
+            )
+            if best
+            else []
+        )
+        by_id = {r["rowid"]: r for r in found}
+        rows = [by_id[i] for i in best]
+    else:
+        rows = store.execute(
+            "SELECT d.rowid, d.kind, d.ref, d.title, d.lang, d.body FROM search_other_docs d "
+            "JOIN (SELECT rowid, rank FROM search_other WHERE search_other MATCH ? ORDER BY "
+            f"rank LIMIT {int(limit)}) m ON m.rowid = d.rowid ORDER BY m.rank",
+            (expr,),
+        )
     out = []
     for r in rows:
         snips = snippets_of(r["body"] or "", r["lang"], comp.hl, 1) or snippets_of(

@@ -39,6 +39,8 @@ class Highlighter:
         out = []
         for i, w in enumerate(words):
             hit = w in self.forms or (bool(stems) and stems[i] in self.stems)
+            if not hit and stems and len(w) > 10:  # a compound found by its last part
+                hit = any(p in self.stems for p in self.analyzer.parts([w]))
             if not hit and self.prefixes:
                 hit = any(w.startswith(p) for p in self.prefixes)
             out.append(hit)

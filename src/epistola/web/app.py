@@ -9,11 +9,21 @@ described in ``/api/openapi.json`` (docs/api.md).
 from __future__ import annotations
 
 import mimetypes
+import os
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from ..edition import Edition, open_edition
@@ -21,16 +31,10 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
+from ..search.facets import FACETS
 from . import api
+from .cache import ResponseCache
 
-FACETS = (
-    ("year", "Year"),
-    ("sender", "Sender"),
-    ("addressee", "Addressee"),
-    ("person", "Person mentioned"),
-    ("place", "Place"),
-    ("kind", "Kind"),
-)
 TYPES = {".json": "application/json", ".xml": "application/xml", ".csv": "text/csv; charset=utf-8",
          ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}  # fmt: skip
 
@@ -82,14 +86,19 @@ def search_page_context(pages: Pages, params: dict) -> dict:
     return ctx
 
 
-def create_app(edition: Edition | str) -> Starlette:
-    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL)."""
+def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
+    """The ASGI app serving ``edition`` (an Edition, a .sqlite path or a postgresql:// URL);
+    ``cache``: keep answers in memory until the edition is rebuilt (web/cache.py)."""
     ed = open_edition(edition) if not isinstance(edition, Edition) else edition
     pages = Pages(ed, served=True)
     statics = static_files(pages.room.project_root)
 
     def page(request: Request) -> Response:
         path = request.path_params.get("path", "") or "index.html"
+        if path == "api" or path.startswith("api/"):
+            return JSONResponse(
+                {"error": f"no API route /{path}", "hint": API_ROUTES_HINT}, status_code=404
+            )
         if path.endswith("/"):
             path += "index.html"
         if path.startswith("static/"):
@@ -132,9 +141,23 @@ def create_app(edition: Edition | str) -> Starlette:
         Route("/", root),
         Route("/{path:path}", page),
     ]
-    app = Starlette(routes=routes, exception_handlers={QueryError: _query_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            QueryError: _query_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+        middleware=[Middleware(ResponseCache, store=ed.store)] if cache else [],
+    )
     app.state.pages = pages
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app for ``epistola serve --workers N``: each worker process opens the edition named
+    by ``EPISTOLA_EDITION`` (uvicorn starts workers by import string, not with arguments)."""
+    return create_app(os.environ["EPISTOLA_EDITION"], cache=os.environ.get("EPISTOLA_CACHE") != "0")
 
 
 def _not_found(pages: Pages, path: str) -> Response:
@@ -155,3 +178,25 @@ def _esc(s: str) -> str:
 
 async def _query_error(request, exc: QueryError):
     return JSONResponse({"error": str(exc), "hint": exc.hint}, status_code=400)
+
+
+API_ROUTES_HINT = "The API's routes are listed in /api/openapi.json (docs/api.md)."
+
+
+async def _http_error(request, exc: HTTPException):
+    """Under /api/ every error is JSON {error, hint} (405 for a method other than GET...)."""
+    if not request.url.path.startswith("/api/"):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    hint = "The API answers GET only." if exc.status_code == 405 else API_ROUTES_HINT
+    return JSONResponse(
+        {"error": exc.detail, "hint": hint}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _server_error(request, exc: Exception):
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"error": "internal error", "hint": "Report it with the URL you asked for."},
+            status_code=500,
+        )
+    return PlainTextResponse("Internal Server Error", status_code=500)

@@ -1,130 +1,542 @@
-/* Epistola static search: works from file:// and offline.
+/* Epistola static search: works from file:// and offline, and answers like `epistola search`.
  *
- * The index is a set of classic <script> data files (search/meta.js, search/s-*.js) because
- * browsers refuse fetch() and import() on file:// pages. Shards are loaded on demand by adding
- * <script> tags. Words are folded like the Python side (render/search_data.py: fold) and looked
- * up in the vocabulary of surface forms, which maps each form to its stem; an unknown word falls
- * back to the forms it begins, then to the longest stem it begins with.
+ * The index is a set of classic <script> data files (search/meta.js, search/s-*.js,
+ * search/t/*.js) because browsers refuse fetch() and import() on file:// pages; shards are
+ * loaded on demand by adding <script> tags. The words were analysed at build time by the
+ * server's own code (render/search_data.py), so this file only has to:
+ *   - fold and split the query like search/fold.py (the folding table comes from meta.js),
+ *   - parse the query language like search/parse.py (AND OR NOT - ( ) "phrases" prefix* =exact),
+ *   - compile it like search/query.py (a word: its keys in text, notes and title, or the
+ *     register entries it names; runs of words that name an entry),
+ *   - match with positions (phrases) and rank with FTS5's bm25 and the same column weights.
  * State lives in the URL (?q=...&year=...&sender=...), so results can be linked and bookmarked.
  */
 (function () {
   "use strict";
   var ES = (window.EpistolaSearch = window.EpistolaSearch || {});
+  var M = ES.meta;
   var shards = {};
   var waiting = {};
+  var texts = {};
+  var textWaiting = {};
+  var PAGE = 50, WINDOW = 8, MAX_SNIPPETS = 3, FACET_LIMIT = 30;
+  var F = {};
+  M.fields.forEach(function (f, i) { F[f] = i; });
   var MESSAGES = window.EpistolaMessages || {};
-  function M(s) { return MESSAGES[s] || s; }  // the interface's language (search.html)
-  var FACETS = [
-    ["year", M("Year")], ["sender", M("Sender")], ["addressee", M("Addressee")],
-    ["person", M("Person mentioned")], ["place", M("Place")], ["kind", M("Kind")]
-  ];
-  var PAGE = 50;
+  function L(s) { return MESSAGES[s] || s; }  // a label in the interface's language (search.html)
 
   ES.shard = function (key, data) {
     shards[key] = data;
     (waiting[key] || []).forEach(function (f) { f(); });
     delete waiting[key];
   };
+  ES.text = function (i, data) {
+    texts[i] = data;
+    (textWaiting[i] || []).forEach(function (f) { f(); });
+    delete textWaiting[i];
+  };
+
+  /* ---- analysis: the twin of search/fold.py (fold, tokens) ---- */
+  var SPECIAL = M.fold.special;
+  var SPECIAL_RE = new RegExp("[" + Object.keys(SPECIAL).join("") + "]", "g");
+  var MARKS_RE = new RegExp("[" + M.fold.marks + "]", "g");
+  var BREVE_RE = /(?<![иИ])\u0306/g;
+  var WORD_RE = /[\p{L}\p{N}]+/gu;
 
   function fold(s) {
-    return s.toLowerCase().replace(/ß/g, "ss").replace(/ё/g, "е")
-      .normalize("NFD").replace(/[\u0300-\u036f\u0483-\u0489]/g, "");
+    s = s.toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(s)) return s;
+    s = s.normalize("NFKD").replace(MARKS_RE, "");
+    if (s.indexOf("\u0306") >= 0) s = s.replace(BREVE_RE, "");
+    return s.normalize("NFC").replace(SPECIAL_RE, function (c) { return SPECIAL[c]; });
+  }
+  function tokens(s) {
+    var t = fold(s), out = t.match(WORD_RE) || [];
+    if (t.indexOf("ъ") < 0) return out;
+    return out.map(function (w) { return w.length > 1 && w[w.length - 1] === "ъ" ? w.slice(0, -1) : w; });
   }
   ES.fold = fold;
+  ES.tokens = tokens;
 
+  /* ---- the query language: the twin of search/parse.py ---- */
+  function QueryError(message) { this.message = message; }
+  var OPS = { "AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR" };
+  var LEX = /\s+|(\()|(\))|((-)?(=)?"([^"]*)")|(")|([^\s()"]+)/g;
+
+  function lex(q) {
+    var out = [], m;
+    LEX.lastIndex = 0;
+    while ((m = LEX.exec(q))) {
+      if (m[1]) out.push(["("]);
+      else if (m[2]) out.push([")"]);
+      else if (m[3] !== undefined) {
+        if (m[4]) out.push(["NOT"]);
+        out.push(["phrase", [tokens(m[6]), !!m[5]]]);
+      } else if (m[7]) throw new QueryError("unbalanced quote");
+      else if (m[8]) word(m[8], out);
+    }
+    return out;
+  }
+  function word(w, out) {
+    if (OPS[w]) { out.push([OPS[w]]); return; }
+    if (w[0] === "-" && w.length > 1) { out.push(["NOT"]); w = w.slice(1); }
+    var exact = w[0] === "=", prefix = w[w.length - 1] === "*", toks = tokens(w);
+    if (!toks.length) {
+      if (w.indexOf("*") >= 0) throw new QueryError("'" + w + "' has no word before the '*'");
+      return;
+    }
+    if (prefix) {
+      if (toks.length > 1 || toks[0].length < 2) throw new QueryError("a prefix search needs one word of at least 2 letters before '*'");
+      out.push(["term", [toks[0], "prefix"]]);
+    } else if (toks.length > 1) out.push(["phrase", [toks, exact]]);
+    else out.push(["term", [toks[0], exact ? "exact" : "stem"]]);
+  }
+  function parse(q) {
+    var items = lex(q), i = 0;
+    if (!items.length) return null;
+    function peek() { return i < items.length ? items[i][0] : null; }
+    function parseOr() {
+      var left = [parseAnd()];
+      while (peek() === "OR") {
+        i++;
+        if ([null, ")", "OR", "AND"].indexOf(peek()) >= 0) throw new QueryError("OR needs a word after it");
+        left.push(parseAnd());
+      }
+      return left.length === 1 ? left[0] : ["or", left];
+    }
+    function parseAnd() {
+      var parts = [parseUnary()];
+      while ([null, ")", "OR"].indexOf(peek()) < 0) {
+        if (peek() === "AND") {
+          i++;
+          if ([null, ")", "OR", "AND"].indexOf(peek()) >= 0) throw new QueryError("AND needs a word after it");
+        }
+        parts.push(parseUnary());
+      }
+      return parts.length === 1 ? parts[0] : ["and", parts];
+    }
+    function parseUnary() {
+      var k = peek();
+      if (k === "NOT") {
+        i++;
+        if ([null, ")", "OR", "AND", "NOT"].indexOf(peek()) >= 0) throw new QueryError("NOT needs a word after it");
+        return ["not", parseUnary()];
+      }
+      if (k === "(") {
+        i++;
+        if (peek() === ")") throw new QueryError("empty parentheses");
+        var node = parseOr();
+        if (peek() !== ")") throw new QueryError("unbalanced parenthesis: '(' is never closed");
+        i++;
+        return node;
+      }
+      if (k === "term") { var v = items[i++][1]; return ["term", v[0], v[1]]; }
+      if (k === "phrase") {
+        var p = items[i++][1];
+        if (!p[0].length) throw new QueryError('empty phrase ""');
+        return ["phrase", p[0], p[1]];
+      }
+      if (k === ")") throw new QueryError("unbalanced parenthesis: ')' without '('");
+      throw new QueryError(k + " needs a word before it");
+    }
+    var node = parseOr();
+    if (i < items.length) throw new QueryError("unbalanced parenthesis: ')' without '('");
+    return node;
+  }
+  ES.parse = parse;
+
+  /* ---- shards ---- */
+  var base = (function () {
+    var s = document.querySelector('script[src$="static/search.js"]');
+    return s ? s.getAttribute("src").replace(/static\/search\.js$/, "") : "";
+  })();
   function shardFile(key) {
     return "s-" + Array.from(key).map(function (c) {
       return ("0000" + c.codePointAt(0).toString(16)).slice(-4);
     }).join("-") + ".js";
   }
-
-  var base = (function () {
-    var s = document.querySelector('script[src$="static/search.js"]');
-    return s ? s.getAttribute("src").replace(/static\/search\.js$/, "") : "";
-  })();
-
+  function script(src, onerror) {
+    var tag = document.createElement("script");
+    tag.src = src;
+    tag.onerror = onerror;
+    document.head.appendChild(tag);
+  }
   function loadShard(key) {
     return new Promise(function (resolve) {
-      if (shards[key] || ES.meta.shards.indexOf(key) < 0) { resolve(shards[key] || null); return; }
-      (waiting[key] = waiting[key] || []).push(function () { resolve(shards[key]); });
+      if (key in shards || M.shards.indexOf(key) < 0) { resolve(); return; }
+      (waiting[key] = waiting[key] || []).push(resolve);
       if (waiting[key].length > 1) return;
-      var tag = document.createElement("script");
-      tag.src = base + "search/" + shardFile(key);
-      tag.onerror = function () { shards[key] = null; resolve(null); };
-      document.head.appendChild(tag);
+      script(base + "search/" + shardFile(key), function () { ES.shard(key, null); });
+    });
+  }
+  function shardOf(s) { return shards[Array.from(s).slice(0, 2).join("")] || null; }
+  function loadText(i) {
+    return new Promise(function (resolve) {
+      if (i in texts) { resolve(texts[i]); return; }
+      (textWaiting[i] = textWaiting[i] || []).push(function () { resolve(texts[i]); });
+      if (textWaiting[i].length > 1) return;
+      script(base + "search/t/" + M.letters[i][F.slug] + ".js", function () { ES.text(i, []); });
     });
   }
 
-  /* The stems a query word stands for. */
-  function stemsFor(word, shard) {
-    if (!shard) return [];
-    if (shard.forms[word]) return [shard.forms[word]];
-    var out = {};
-    Object.keys(shard.forms).forEach(function (f) {
-      if (f.indexOf(word) === 0) out[shard.forms[f]] = 1;
-    });
-    var found = Object.keys(out);
-    if (found.length) return found;
-    for (var n = word.length - 1; n >= 3; n--) {
-      if (shard.post[word.slice(0, n)]) return [word.slice(0, n)];
+  /* ---- compiling: the twin of search/query.py's _Compiler ---- */
+  function Compiler() {
+    this.missing = {};
+    this.phrases = [];
+    this.entities = {};
+    this.keys = {};      // keys to highlight
+    this.forms = {};     // exact forms to highlight
+    this.prefixes = [];
+  }
+  Compiler.prototype.need = function (s) {
+    var k = Array.from(s).slice(0, 2).join("");
+    if (!(k in shards) && M.shards.indexOf(k) >= 0) this.missing[k] = 1;
+    return shards[k] || null;
+  };
+  Compiler.prototype.form = function (w) {
+    var sh = this.need(w);
+    return sh && sh.forms[w] ? sh.forms[w] : null;
+  };
+  Compiler.prototype.stems = function (w) {
+    /* the key of w under each Latin-script language of the edition (one when they agree) */
+    var self = this, f = this.form(w);
+    if (f) {
+      var keys = typeof f[0] === "string" ? [f[0]] : f[0];
+      keys.forEach(function (k) { self.need(k); });
+      return keys;
     }
-    return [];
-  }
-
-  function matchWord(word) {
-    return loadShard(word.slice(0, 2)).then(function (shard) {
-      var hits = {};
-      stemsFor(word, shard).forEach(function (stem) {
-        var p = shard.post[stem] || [];
-        for (var i = 0; i < p.length; i += 2) hits[p[i]] = (hits[p[i]] || 0) + p[i + 1];
+    var sh = this.need(w);
+    if (!sh) return [w];
+    for (var n = w.length - 1; n >= Math.max(3, w.length - 4); n--) {
+      if (sh.post[w.slice(0, n)]) return [w.slice(0, n)];  // a form no letter has: its stem
+    }
+    this.need(w);
+    return [w];
+  };
+  Compiler.prototype.lookupNames = function (key) {
+    var sh = this.need(key);
+    return (sh && sh.names && sh.names[key]) || [];
+  };
+  Compiler.prototype.namesFor = function (words) {
+    var found = {}, self = this;
+    if (words.length === 1) {
+      var f = this.form(words[0]);
+      if (f) (f[1] || []).forEach(function (e) { found[e] = 1; });
+      else this.lookupNames(words[0]).forEach(function (e) { found[e] = 1; });
+    } else {
+      var lem = words.map(function (w) { var f = self.form(w); return (f && f[2]) || w; });
+      [words.join(" "), lem.join(" ")].forEach(function (k) {
+        self.lookupNames(k).forEach(function (e) { found[e] = 1; });
       });
-      return { word: word, hits: hits, stems: stemsFor(word, shard), shard: shard };
-    });
-  }
-
-  function facetValues(L, key) {
-    var F = ES.meta.fields;
-    var get = function (name) { return L[F.indexOf(name)]; };
-    switch (key) {
-      case "year": return get("year") == null ? [] : [String(get("year"))];
-      case "sender": return get("senders");
-      case "addressee": return get("addressees");
-      case "person": return get("persons");
-      case "place": return get("place") ? [get("place")] : [];
-      case "kind": return get("kind") ? [get("kind")] : [];
     }
-    return [];
-  }
+    var ents = Object.keys(found).map(Number).sort(function (a, b) { return a - b; });
+    if (ents.length > M.maxNames) return [];
+    ents.forEach(function (e) { if (!(e in self.entities)) self.entities[e] = words.join(" "); });
+    return ents;
+  };
+  Compiler.prototype.phrase = function (col, toks, prefix) {
+    var p = { col: col, toks: toks, prefix: !!prefix };
+    this.phrases.push(p);
+    return ["ph", p];
+  };
+  Compiler.prototype.textTerm = function (w) {
+    var self = this, alts = Array.from(new Set(this.stems(w)));
+    alts.forEach(function (a) { self.keys[a] = 1; });
+    return ["or", alts.map(function (a) { return self.phrase("key", [a]); })];
+  };
+  Compiler.prototype.namesExpr = function (ents) {
+    var self = this;
+    return ["or", ents.map(function (e) { return self.phrase("names", [e]); })];
+  };
+  Compiler.prototype.compile = function (node) {
+    var self = this, kind = node[0];
+    if (kind === "term") {
+      var w = node[1], mode = node[2];
+      if (mode === "exact") { this.forms[w] = 1; return [this.phrase("exact", [w]), false]; }
+      if (mode === "prefix") { this.prefixes.push(w); this.need(w); return [this.phrase("exact", [w], true), false]; }
+      var text = this.textTerm(w), ents = this.namesFor([w]);
+      return [ents.length ? ["or", [text, this.namesExpr(ents)]] : text, false];
+    }
+    if (kind === "phrase") {
+      var words = node[1];
+      if (node[2]) {
+        words.forEach(function (x) { self.forms[x] = 1; });
+        return [this.phrase("exact", words), false];
+      }
+      var per = words.map(function (x) { return self.stems(x); });
+      var width = M.latin.length;
+      var seen = {}, alts = [];
+      for (var i = 0; i < width; i++) {
+        var stems = per.map(function (s) { return s[Math.min(i, s.length - 1)]; });
+        stems.forEach(function (s) { self.keys[s] = 1; });
+        if (seen[stems.join(" ")]) continue;
+        seen[stems.join(" ")] = 1;
+        alts.push(this.phrase("key", stems));
+      }
+      var pents = this.namesFor(words);
+      if (pents.length) alts.push(this.namesExpr(pents));
+      return [["or", alts], false];
+    }
+    if (kind === "not") {
+      var inner = this.compile(node[1]);
+      if (inner[1]) throw new QueryError("double negation (NOT NOT)");
+      return [inner[0], true];
+    }
+    if (kind === "or") {
+      var parts = node[1].map(function (c) { return self.compile(c); });
+      if (parts.some(function (p) { return p[1]; })) throw new QueryError("NOT cannot be an alternative of OR");
+      return [["or", parts.map(function (p) { return p[0]; })], false];
+    }
+    var children = this.nameRuns(node[1]);
+    var compiled = children.map(function (c) { return c[0] === "name" ? [c[1], false] : self.compile(c); });
+    var pos = compiled.filter(function (p) { return !p[1]; }).map(function (p) { return p[0]; });
+    var neg = compiled.filter(function (p) { return p[1]; }).map(function (p) { return p[0]; });
+    if (!pos.length) return [["or", neg], true];
+    return [["andnot", pos, neg], false];
+  };
+  Compiler.prototype.nameRuns = function (children) {
+    var out = [], i = 0, self = this;
+    while (i < children.length) {
+      var done = false;
+      for (var width = 4; width >= 2 && !done; width--) {
+        var run = children.slice(i, i + width);
+        if (run.length !== width || !run.every(function (c) { return c[0] === "term" && c[2] === "stem"; })) continue;
+        var words = run.map(function (c) { return c[1]; });
+        if (words.every(function (w) { return M.particles.indexOf(w) >= 0; })) continue;
+        var ents = this.namesFor(words);
+        if (ents.length) {
+          var text = ["and", words.map(function (w) { return self.textTerm(w); })];
+          out.push(["name", ["or", [text, this.namesExpr(ents)]]]);
+          i += width;
+          done = true;
+        }
+      }
+      if (!done) { out.push(children[i]); i += 1; }
+    }
+    return out;
+  };
 
+  /* ---- matching with positions; bm25 like FTS5 (k1 1.2, b 0.75, weighted frequencies) ---- */
+  var decoded = {};
+  function keyPostings(k) {
+    var id = "k" + k;
+    if (decoded[id]) return decoded[id];
+    var sh = shardOf(k), p = (sh && sh.post[k]) || [], out = new Map();
+    for (var i = 0; i < p.length;) {
+      var doc = p[i++], cols = [];
+      for (var c = 0; c < 3; c++) { var n = p[i++]; cols.push(p.slice(i, i + n)); i += n; }
+      out.set(doc, cols);
+    }
+    return (decoded[id] = out);
+  }
+  function exactPostings(w) {
+    var id = "x" + w;
+    if (decoded[id]) return decoded[id];
+    var sh = shardOf(w), p = (sh && sh.exact[w]) || [], out = new Map();
+    for (var i = 0; i < p.length;) {
+      var doc = p[i++], n = p[i++];
+      out.set(doc, [p.slice(i, i + n)]);
+      i += n;
+    }
+    return (decoded[id] = out);
+  }
+  function prefixPostings(w) {
+    var sh = shardOf(w), out = new Map();
+    if (!sh) return out;
+    Object.keys(sh.exact).forEach(function (f) {
+      if (f.indexOf(w) !== 0) return;
+      exactPostings(f).forEach(function (cols, doc) {
+        var have = out.get(doc);
+        if (have) have[0] = have[0].concat(cols[0]); else out.set(doc, [cols[0].slice()]);
+      });
+    });
+    return out;
+  }
+  function countPhrase(lists) {
+    /* instances of a phrase in one column: positions of the first word followed by the rest */
+    if (lists.length === 1) return lists[0].length;
+    var rest = lists.slice(1).map(function (l) { return new Set(l); }), n = 0;
+    lists[0].forEach(function (p) {
+      if (rest.every(function (s, j) { return s.has(p + j + 1); })) n++;
+    });
+    return n;
+  }
+  /* doc -> weighted frequency of the phrase (only docs where it occurs) */
+  function phraseFreqs(ph) {
+    var W = M.weights, out = new Map();
+    if (ph.col === "names") {
+      var e = M.entities[ph.toks[0]];
+      (e ? e[3] : []).forEach(function (d) { out.set(d, W[3]); });
+      return out;
+    }
+    var lists = ph.toks.map(function (t) {
+      return ph.col === "key" ? keyPostings(t) : ph.prefix ? prefixPostings(t) : exactPostings(t);
+    });
+    var weights = ph.col === "key" ? [W[0], W[1], W[2]] : [W[4]];
+    lists[0].forEach(function (cols, doc) {
+      var per = lists.map(function (l) { return l.get(doc); });
+      if (per.some(function (x) { return !x; })) return;
+      var f = 0;
+      for (var c = 0; c < weights.length; c++) {
+        var n = countPhrase(per.map(function (x) { return x[c]; }));
+        f += n * weights[c];
+      }
+      if (f > 0) out.set(doc, f);
+    });
+    return out;
+  }
+  function evaluate(node) {
+    /* the set of matching letters (a Map used as a set) */
+    if (node[0] === "ph") return node[1].freqs;
+    if (node[0] === "or") {
+      var u = new Map();
+      node[1].forEach(function (c) { evaluate(c).forEach(function (_, d) { u.set(d, 1); }); });
+      return u;
+    }
+    if (node[0] === "and" || node[0] === "andnot") {
+      var sets = node[1].map(evaluate);
+      sets.sort(function (a, b) { return a.size - b.size; });
+      var out = new Map();
+      sets[0].forEach(function (_, d) {
+        if (sets.every(function (s) { return s.has(d); })) out.set(d, 1);
+      });
+      if (node[0] === "andnot" && node[2].length) {
+        var neg = evaluate(["or", node[2]]);
+        neg.forEach(function (_, d) { out.delete(d); });
+      }
+      return out;
+    }
+    throw new Error("unknown node " + node[0]);
+  }
+  function search(q, filters) {
+    var tree = parse(q), comp, expr = null, negative = true;
+    for (var round = 0; round < 4 && tree; round++) {
+      comp = new Compiler();
+      var r = comp.compile(tree);
+      expr = r[0];
+      negative = r[1];
+      if (!Object.keys(comp.missing).length) break;
+      return Promise.all(Object.keys(comp.missing).map(loadShard)).then(function () { return search(q, filters); });
+    }
+    var letters = M.letters, N = letters.length, ids, scores = null;
+    if (expr) comp.phrases.forEach(function (ph) { ph.freqs = phraseFreqs(ph); });
+    if (expr && !negative) {
+      ids = Array.from(evaluate(expr).keys());
+      scores = bm25(comp.phrases, ids, N);
+    } else {
+      var not = expr ? evaluate(expr) : new Map();
+      ids = [];
+      for (var i = 0; i < N; i++) if (!not.has(i)) ids.push(i);
+    }
+    ids = ids.filter(function (i) {
+      return filters.every(function (f) { return facetValues(letters[i], f[0]).indexOf(f[1]) >= 0; });
+    });
+    ids.sort(function (a, b) {
+      var d = scores ? scores.get(b) - scores.get(a) : 0;
+      return d || letters[a][F.number] - letters[b][F.number];
+    });
+    return Promise.resolve({ ids: ids, comp: comp || new Compiler(), scores: scores });
+  }
+  function bm25(phrases, ids, N) {
+    var k1 = 1.2, b = 0.75, letters = M.letters;
+    if (M.avgdl == null) {
+      var total = 0;
+      letters.forEach(function (L) { total += L[F.length]; });
+      M.avgdl = total / N;
+    }
+    var idf = phrases.map(function (ph) {
+      var v = Math.log((N - ph.freqs.size + 0.5) / (ph.freqs.size + 0.5));
+      return v <= 0 ? 1e-6 : v;
+    });
+    var out = new Map();
+    ids.forEach(function (d) {
+      var s = 0, norm = k1 * (1 - b + b * letters[d][F.length] / M.avgdl);
+      phrases.forEach(function (ph, i) {
+        var f = ph.freqs.get(d) || 0;
+        if (f) s += idf[i] * (f * (k1 + 1)) / (f + norm);
+      });
+      out.set(d, parseFloat(s.toPrecision(12)));  // SQLite hands ranks over with 15 digits
+    });
+    return out;
+  }
+  ES.search = function (q, params) {
+    /* {total, ids: [letter ids best first]} for tests and other pages */
+    var filters = Object.keys(params || {}).map(function (k) { return [k, String(params[k])]; });
+    return search(q, filters).then(function (r) {
+      return { total: r.ids.length, ids: r.ids.map(function (i) { return M.letters[i][F.id]; }) };
+    });
+  };
+
+  /* ---- facets ---- */
+  function facetValues(L, key) {
+    if (key === "year") return L[F.year] == null ? [] : [String(L[F.year])];
+    if (key === "kind") return L[F.kind] ? [L[F.kind]] : [];
+    var k = M.valueKeys.indexOf(key);
+    return (k >= 0 && L[F.values][k]) || [];
+  }
   function label(key, value) {
     if (key === "year" || key === "kind") return value;
-    return ES.meta.names[value] || value;
+    return M.names[value] || value;
   }
 
+  /* ---- rendering ---- */
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     if (text != null) e.textContent = text;
     return e;
   }
-
   function hrefWith(params, key, value) {
     var p = new URLSearchParams(params.toString());
     if (value == null) p.delete(key); else p.set(key, value);
     return "?" + p.toString();
   }
-
-  function highlight(parent, text, words) {
-    /* words: folded forms to mark; text nodes only, never innerHTML */
-    var re = /[\p{L}\p{N}]+/gu, last = 0, m;
-    while ((m = re.exec(text))) {
-      if (words[fold(m[0])]) {
-        parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-        parent.appendChild(el("mark", {}, m[0]));
-        last = m.index + m[0].length;
-      }
-    }
-    parent.appendChild(document.createTextNode(text.slice(last)));
+  function marker(comp) {
+    /* is a folded word a hit? its form maps to a key of the query, or is an exact form/prefix */
+    return function (w) {
+      if (comp.forms[w]) return true;
+      if (comp.prefixes.some(function (p) { return w.indexOf(p) === 0; })) return true;
+      var sh = shardOf(w), f = sh && sh.forms[w];
+      if (!f) return false;
+      var keys = typeof f[0] === "string" ? [f[0]] : f[0];
+      if (keys.some(function (k) { return comp.keys[k]; })) return true;
+      return (f[1] || []).some(function (e) { return e in comp.entities; });
+    };
+  }
+  function snippets(parent, sources, isHit) {
+    var made = 0;
+    sources.forEach(function (src) {
+      if (made >= MAX_SNIPPETS) return;
+      var where = src[0], text = src[1], spans = [], m;
+      WORD_RE.lastIndex = 0;
+      while ((m = WORD_RE.exec(text))) spans.push([m.index, m.index + m[0].length]);
+      var hits = [];
+      spans.forEach(function (s, i) {
+        var t = tokens(text.slice(s[0], s[1]));
+        if (t.length && isHit(t[0])) hits.push(i);
+      });
+      var hitset = new Set(hits), lastEnd = -1;
+      hits.forEach(function (i) {
+        if (made >= MAX_SNIPPETS || i <= lastEnd) return;
+        var lo = Math.max(0, i - WINDOW), hi = Math.min(spans.length - 1, i + WINDOW);
+        while (hi + 1 < spans.length && [hi - 2, hi - 1, hi].some(function (j) { return hitset.has(j); })) {
+          hi = Math.min(spans.length - 1, hi + 3);
+        }
+        var p = el("p", { class: "snippet snippet-" + where });
+        if (lo > 0) p.appendChild(document.createTextNode("… "));
+        var pos = spans[lo][0];
+        for (var j = lo; j <= hi; j++) {
+          p.appendChild(document.createTextNode(text.slice(pos, spans[j][0]).replace(/\s+/g, " ")));
+          var word = text.slice(spans[j][0], spans[j][1]);
+          p.appendChild(hitset.has(j) ? el("mark", {}, word) : document.createTextNode(word));
+          pos = spans[j][1];
+        }
+        p.appendChild(document.createTextNode(hi < spans.length - 1 ? " …" : text.slice(pos)));
+        parent.appendChild(p);
+        made++;
+        lastEnd = hi;
+      });
+    });
   }
 
   function run() {
@@ -133,78 +545,59 @@
     var input = document.getElementById("q");
     if (input) input.value = q;
     var form = document.getElementById("search-form");
-    FACETS.forEach(function (f) {
-      var v = params.get(f[0]);
-      if (v && form && !form.querySelector('input[name="' + f[0] + '"]')) {
-        form.appendChild(el("input", { type: "hidden", name: f[0], value: v }));
+    var active = M.facets.filter(function (f) { return params.get(f[0]); });
+    active.forEach(function (f) {
+      if (form && !form.querySelector('input[name="' + f[0] + '"]')) {
+        form.appendChild(el("input", { type: "hidden", name: f[0], value: params.get(f[0]) }));
       }
     });
-    var words = (fold(q).match(/[\p{L}\p{N}]+/gu) || []);
-    var active = FACETS.filter(function (f) { return params.get(f[0]); });
     var results = document.getElementById("results");
-    if (!words.length && !active.length) { results.textContent = ""; return; }
-    Promise.all(words.map(matchWord)).then(function (matches) {
-      var letters = ES.meta.letters;
-      var scores = null;
-      matches.forEach(function (m) {
-        var next = {};
-        Object.keys(m.hits).forEach(function (i) {
-          if (scores === null || scores[i] != null) next[i] = (scores ? scores[i] : 0) + m.hits[i];
-        });
-        scores = next;
-      });
-      var ids = scores === null ? letters.map(function (_, i) { return i; })
-        : Object.keys(scores).map(Number);
-      ids = ids.filter(function (i) {
-        return active.every(function (f) {
-          return facetValues(letters[i], f[0]).indexOf(params.get(f[0])) >= 0;
-        });
-      });
-      ids.sort(function (a, b) {
-        return (scores ? scores[b] - scores[a] : 0) || a - b;
-      });
-      var marks = {};
-      matches.forEach(function (m) {
-        if (!m.shard) return;
-        Object.keys(m.shard.forms).forEach(function (f) {
-          if (m.stems.indexOf(m.shard.forms[f]) >= 0) marks[f] = 1;
-        });
-      });
-      render(params, ids, marks);
-    });
+    if (!q.trim() && !active.length) { results.textContent = ""; return; }
+    var filters = active.map(function (f) { return [f[0], params.get(f[0])]; });
+    var t0 = performance.now();
+    var started;
+    try { started = search(q, filters); } catch (e) { return showError(results, e); }
+    started.then(function (r) {
+      render(params, r.ids, r.comp);
+      ES.lastTiming = performance.now() - t0;
+    }, function (e) { showError(results, e); });
+  }
+  function showError(results, e) {
+    if (!(e instanceof QueryError)) throw e;
+    results.textContent = "";
+    results.appendChild(el("p", { class: "error" }, e.message));
+    results.appendChild(el("p", { class: "total" })).appendChild(el("span", { id: "total" }, "0"));
   }
 
-  function render(params, ids, marks) {
-    var F = ES.meta.fields, letters = ES.meta.letters;
+  function render(params, ids, comp) {
+    var letters = M.letters;
     var results = document.getElementById("results");
     results.textContent = "";
     var total = el("p", { class: "total" });
     total.appendChild(el("span", { id: "total" }, String(ids.length)));
-    total.appendChild(document.createTextNode(" " + (ids.length === 1 ? M("letter") : M("letters"))));
+    total.appendChild(document.createTextNode(" " + (ids.length === 1 ? L("letter") : L("letters"))));
     results.appendChild(total);
     var ol = el("ol", { class: "hits" });
-    var shown = 0;
+    var shown = 0, isHit = marker(comp), highlight = comp.phrases.length > 0;
     function more() {
       ids.slice(shown, shown + PAGE).forEach(function (i) {
         var L = letters[i];
         var li = el("li", { class: "result" });
-        li.appendChild(el("a", { class: "hit", href: base + "letters/" + L[F.indexOf("slug")] + ".html" }, L[F.indexOf("label")]));
+        li.appendChild(el("a", { class: "hit", href: base + "letters/" + L[F.slug] + ".html" }, L[F.label]));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", { class: "date" }, L[F.indexOf("date")]));
+        li.appendChild(el("span", { class: "date" }, L[F.date]));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", { class: "parties" }, L[F.indexOf("sender")] + " → " + L[F.indexOf("addressee")]));
+        li.appendChild(el("span", { class: "parties" }, L[F.sender] + " → " + L[F.addressee]));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", { class: "kind" }, L[F.indexOf("kind")]));
-        var p = el("p", { class: "snippet" });
-        highlight(p, L[F.indexOf("incipit")] + "…", marks);
-        li.appendChild(p);
+        li.appendChild(el("span", { class: "kind" }, L[F.kind]));
         ol.appendChild(li);
+        if (highlight) loadText(i).then(function (src) { snippets(li, src || [], isHit); });
       });
       shown += PAGE;
       button.hidden = shown >= ids.length;
     }
     results.appendChild(ol);
-    var button = el("button", { type: "button", class: "more" }, M("More results"));
+    var button = el("button", { type: "button", class: "more" }, L("More results"));
     button.addEventListener("click", more);
     results.appendChild(button);
     more();
@@ -214,17 +607,18 @@
   function renderFacets(params, ids) {
     var box = document.getElementById("facets");
     box.textContent = "";
-    FACETS.forEach(function (f) {
+    M.facets.forEach(function (f) {
       var counts = {};
       ids.forEach(function (i) {
-        facetValues(ES.meta.letters[i], f[0]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        facetValues(M.letters[i], f[0]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
       var values = Object.keys(counts).sort(function (a, b) {
         return f[0] === "year" ? a - b : counts[b] - counts[a] || label(f[0], a).localeCompare(label(f[0], b));
-      }).slice(0, f[0] === "year" ? 200 : 15);
+      });
+      if (f[0] !== "year") values = values.slice(0, FACET_LIMIT);
       if (!values.length) return;
       var sec = el("section", { class: "facet", "data-facet": f[0] });
-      sec.appendChild(el("h2", {}, f[1]));
+      sec.appendChild(el("h2", {}, L(f[1])));
       var ul = el("ul");
       var current = params.get(f[0]);
       values.forEach(function (v) {

@@ -1,0 +1,151 @@
+"""Acronyms and abbreviations the letters use and the glossary lacks, with counts and first use.
+
+Found three ways, in any language:
+
+- words with two or more capitals (ЦК, ОГПУ, НКИДа, UdSSR, ГлавЗерно, НУФин) in texts that are
+  not written in capitals throughout (telegrams often are); a Russian all-capital word that the
+  dictionary knows as an ordinary word (СРОЧНО) is none; a case ending after the capitals
+  (НКИДа, ВСНХ-у) is dropped to give the base form;
+- words pymorphy3 tags as abbreviations (``Abbr``), whatever their case;
+- Soviet-style syllabic compounds (Наркомзем, Госбанк, Главзерно, райком): a Russian noun that
+  starts with one of the usual leading syllables and whose remainder is a word of its own.
+
+A form counts as known when the glossary (terms and their names) or the letters' own
+``<abbr>``/``<term>`` markup has it (compared folded); an organisation of the register with that
+name is given as ``entry``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..search.fold import fold, is_cyrillic
+from .corpus import Corpus
+
+CAPS = re.compile(r"\b[^\W\d_]*[A-ZÄÖÜА-ЯЁ][^\W\d_]*[A-ZÄÖÜА-ЯЁ][^\W\d_]*\b")
+# Russian case endings written after an acronym (НКИДа, ЦКК-ой): dropped for the base form
+_CASE_ENDING = re.compile(r"^([А-ЯЁ]{2,})-?(а|у|ом|ой|е|ы|ов|ам|ами|ах|ю)$")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+SYLLABLES = ("нарком", "глав", "гос", "пром", "торг", "внеш", "центр", "проф", "парт", "обл",
+             "губ", "край", "рай", "окр", "сов", "мос", "лен", "тех", "хоз")  # fmt: skip
+# abbreviated units and numbers (тыс., млн., руб.) are no acronyms to explain
+UNIT_WORDS = frozenset("тыс млн млрд руб коп сто проц".split())
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def _morph():
+    from ..analyse.words import _morph as m
+
+    return m()
+
+
+def base_form(word: str) -> str:
+    m = _CASE_ENDING.match(word)
+    return m.group(1) if m else word
+
+
+def _syllabic(word: str) -> bool:
+    low = word.lower()
+    if not is_cyrillic(low) or len(low) < 6:
+        return False
+    for syl in SYLLABLES:
+        rest = low[len(syl) :]
+        if low.startswith(syl) and len(rest) >= 3:
+            morph = _morph()
+            parses = morph.parse(low)
+            if parses[0].tag.POS != "NOUN" or any(p.tag.POS == "ADJF" for p in parses):
+                return False  # "Главное" is an adjective used as a noun
+            r = morph.parse(rest)[0]
+            if r.tag.POS == "NOUN" and morph.word_is_known(rest) and len(r.normal_form) >= 3:
+                return True
+    return False
+
+
+def _is_acronym(word: str, shouting: bool) -> tuple[float, str] | None:
+    if _ROMAN.match(word) or word.lower() in UNIT_WORDS:
+        return None
+    if CAPS.fullmatch(word) and not shouting:
+        letters = [c for c in word if c.isalpha()]
+        caps = sum(1 for c in letters if c.isupper())
+        if caps == len(letters) and is_cyrillic(word[:1].lower()):
+            p = _morph().parse(word.lower())[0]
+            if _morph().word_is_known(word.lower()) and "Abbr" not in p.tag and len(word) > 3:
+                return None  # an ordinary word in capitals
+        if caps == len(letters) and len(letters) > 7:
+            return None  # a shouted word, not an acronym
+        return (0.9 if caps == len(letters) else 0.8), "acronyms:capitals"
+    if is_cyrillic(word[:1].lower()):
+        low = word.lower()
+        p = _morph().parse(low)[0]
+        if "Abbr" in p.tag and "Orgn" in p.tag and _morph().word_is_known(low):
+            return 0.7, "acronyms:dictionary"
+        if _syllabic(word):
+            return 0.6, "acronyms:syllabic"
+    return None
+
+
+def known_forms(store) -> set[str]:
+    out = set()
+    for r in store.execute(
+        "SELECT e.name FROM entries e WHERE e.kind = 'term' "
+        "UNION SELECT n.name FROM entry_names n JOIN entries e ON e.id = n.entry_id "
+        "WHERE e.kind = 'term' UNION SELECT term FROM letter_terms"
+    ):
+        if r["name"]:
+            out.add(fold(r["name"]))
+    return out
+
+
+def find(corpus: Corpus) -> dict[str, dict]:
+    """base form -> {count, letters, first letter, first text, confidence, source}."""
+    found: dict[str, dict] = {}
+    for t in corpus.texts:
+        letters = [c for c in t.text if c.isalpha()]
+        shouting = len(letters) > 40 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+        cache: dict[str, tuple | None] = {}
+        for m in WORD.finditer(t.text):
+            w = m.group()
+            if w not in cache:
+                cache[w] = _is_acronym(w, shouting)
+            hit = cache[w]
+            if hit is None:
+                continue
+            base = base_form(w)
+            if hit[1] != "acronyms:capitals" and is_cyrillic(base[:1].lower()):
+                base = _morph().parse(w.lower())[0].normal_form  # Крайсовета = крайсовет
+            f = found.get(base)
+            if f is None:
+                f = found[base] = {"count": 0, "letters": Counter(), "letter": t.letter,
+                                   "text": w, "at": m.start(), "confidence": hit[0],
+                                   "source": hit[1]}  # fmt: skip
+            f["count"] += 1
+            f["letters"][t.letter] += 1
+    return found
+
+
+def suggest(corpus: Corpus) -> list[dict]:
+    known = known_forms(corpus.store)
+    orgs = {}
+    for r in corpus.store.execute("SELECT id, name FROM entries WHERE kind = 'org'"):
+        orgs.setdefault(fold(r["name"]), r["id"])
+    out = []
+    for base, f in find(corpus).items():
+        if corpus.skip_coded and (fold(base) in known or fold(f["text"]) in known):
+            continue
+        out.append(
+            {
+                "kind": "acronym",
+                "letter": f["letter"],
+                "text": base,
+                "at": f["at"],
+                "entry": orgs.get(fold(base)),
+                "value": f["count"],
+                "unit": "occurrences",
+                "commodity": None,
+                "status": f"{len(f['letters'])} letter(s)",
+                "confidence": f["confidence"],
+                "source": f["source"],
+            }
+        )
+    return out
