@@ -133,5 +133,5 @@ def test_the_site_has_a_changes_page_and_versioned_citations(builds, tmp_path):
     edited = (site / "letters" / "L1931-08-16.html").read_text()
     assert ", версия 2 (" in edited  # the sample speaks Russian
     other = (site / "letters" / "L1931-06-14.html").read_text()
-    assert ", version 1 (" in other
+    assert ", версия 1 (" in other
     assert 'href="../changes.html"' in other
