@@ -10,6 +10,8 @@ need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql postgresql-contrib)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+[ -e /usr/share/java/epubcheck.jar ] || need_apt+=(epubcheck)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)  # the load generator of make bench-load
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"

@@ -105,7 +105,11 @@ def test_uncertain_range_and_reply(edition):
     assert letter.link("reply-to") == fm["reply_to"]
     first = ed.letter(fm["reply_to"])
     assert first.link("answered-by") == fm["id"]
-    assert letter.senders[0].name == "Sofia Kern"
+    # the register's preferred name is shown; the name as the letter writes it is kept
+    written, ref = fm["from"].rstrip("]").split(" [")
+    persons = yaml.safe_load((EXAMPLE / "registers" / "persons.yaml").read_text(encoding="utf-8"))
+    preferred = next(p["name"] for p in persons["persons"] if p["id"] == ref)
+    assert (letter.senders[0].name, letter.senders[0].written) == (preferred, written)
 
 
 def test_catalogue_rows_docx_txt_and_calendar_entry(edition):
@@ -207,6 +211,10 @@ def test_new_project_builds_and_serves(tmp_path):
     finally:
         ed.close()
     assert set(letters) == {f"l-1900-00{i}" for i in range(1, 6)}
+    # the book in both forms, side by side
+    assert (proj / "_build" / "book.pdf").stat().st_size > 0
+    with zipfile.ZipFile(proj / "_build" / "book.epub") as z:
+        assert z.read("mimetype") == b"application/epub+zip"
     site = proj / "_build" / "site"
     for lid in letters:
         assert (site / "letters" / f"{lid}.html").exists()

@@ -106,7 +106,7 @@ def test_extension_points_are_declared_once():
     assert names.index("tei-letter") < names.index("tei-register") < names.index("cmif")
     assert names.index("catalogue") < names.index("csv-register")
     assert {"cmif", "csv", "json", "beacon", "iiif", "oai"} <= set(EXPORTERS.names())
-    assert OUTPUTS.names() == ["data", "book", "site"]
+    assert OUTPUTS.names() == ["data", "book", "epub", "site"]
     assert "letter" in PAGES.names() and "person" not in PAGES.names()
 
 
@@ -117,7 +117,7 @@ def test_a_plugin_adds_through_entry_points(plugin, tmp_path):
     shutil.copytree(SAMPLE, project_dir, ignore=shutil.ignore_patterns("_build"))
     (project_dir / "letters" / "memo-1.memo").write_text("memo-1|Minutes of the meeting\n")
     project = load_project(project_dir)
-    project.outputs["book"] = False
+    project.outputs["book"] = project.outputs["epub"] = False
     said = []
     result = build(project, tmp_path / "out", report=said.append, workers=1)
     assert result.letters > 1

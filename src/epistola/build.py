@@ -4,7 +4,7 @@
 
 Outputs are the ``outputs`` extension point of plugins.py: ``@output(name)`` on
 ``fn(project, edition_file, dest, report)``, run in registration order after the ingest
-(built-ins: data, book, site; entry points of the group ``epistola.outputs`` after them).
+(built-ins: data, book, epub, site; entry points of the group ``epistola.outputs`` after them).
 ``report(message)`` is how an output tells the user what it did (the CLI prints it).
 """
 
@@ -69,22 +69,39 @@ def export_data(project, edition_file, dest, report) -> None:
         run_export(ed, "oai", dest / "data" / "oai-static.xml")
 
 
+def _book_wanted(project, ed, key: str, report) -> bool:
+    """``[outputs] KEY``: true builds it, false never; unset builds it up to the letter limit."""
+    wanted = project.outputs.get(key)
+    if wanted is False:
+        return False
+    if wanted is None and ed.counts()["letters"] > BOOK_LETTER_LIMIT:
+        report(
+            f"{key} skipped: more than {BOOK_LETTER_LIMIT} letters; "
+            f"set [outputs] {key} = true to build it"
+        )
+        return False
+    return True
+
+
 @output("book")
 def build_book(project, edition_file, dest, report) -> None:
     from .edition import open_edition
     from .render.book import write_book
 
-    wanted = project.outputs.get("book")
     with open_edition(edition_file) as ed:
-        if wanted is False:
-            return
-        if wanted is None and ed.counts()["letters"] > BOOK_LETTER_LIMIT:
-            report(
-                f"book skipped: more than {BOOK_LETTER_LIMIT} letters; "
-                "set [outputs] book = true to build it"
-            )
-            return
-        write_book(ed, dest / "book.pdf")
+        if _book_wanted(project, ed, "book", report):
+            write_book(ed, dest / "book.pdf")
+
+
+@output("epub")
+def build_epub(project, edition_file, dest, report) -> None:
+    """The book as an EPUB 3 beside book.pdf (``[outputs] epub``, like ``book``)."""
+    from .edition import open_edition
+    from .render.epub import write_epub
+
+    with open_edition(edition_file) as ed:
+        if _book_wanted(project, ed, "epub", report):
+            write_epub(ed, dest / "book.epub")
 
 
 @output("site")

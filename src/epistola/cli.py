@@ -432,15 +432,34 @@ def export(
 @app.command()
 def book(
     edition: str = typer.Argument(..., help="the edition (.sqlite file or postgresql:// URL)"),
-    out_: Path = typer.Option(..., "--out", "-o", help="the PDF file to write"),
+    out_: Path = typer.Option(..., "--out", "-o", help="the file to write (.pdf or .epub)"),
+    fmt: str = typer.Option(
+        "", "--format", "-f", help="pdf or epub (default: from the file's suffix, else pdf)"
+    ),
+    text: str = typer.Option(
+        None, help="original, translation or both (default: [outputs] book_text, else both)"
+    ),
+    layout: str = typer.Option(
+        None, help="sequence, parallel or facing (default: [outputs] book_layout, else sequence)"
+    ),
 ):
-    """Write the edition as a printed book (PDF): letters by year, footnotes, indexes."""
+    """Write the edition as a book: a printed PDF or an EPUB 3 (letters by year, notes, indexes)."""
     from .edition import open_edition
-    from .render.book import write_book
 
+    fmt = (fmt or ("epub" if out_.suffix.lower() == ".epub" else "pdf")).lower()
+    if fmt not in ("pdf", "epub"):
+        console.print(f"[red]error:[/red] unknown book format {fmt!r}: use pdf or epub")
+        raise typer.Exit(2)
     try:
         with open_edition(edition) as ed:
-            write_book(ed, out_)
+            if fmt == "epub":
+                from .render.epub import write_epub
+
+                write_epub(ed, out_, text=text, layout=layout)
+            else:
+                from .render.book import write_book
+
+                write_book(ed, out_, text=text, layout=layout)
     except EpistolaError as e:
         fail(e)
     console.print(f"wrote {out_}")
@@ -473,6 +492,11 @@ def site(
         f"(+{result.files_written} files, {result.analyses_written} analysis files, "
         f"{result.removed} removed) in {result.seconds:.1f} s -> {out_ / 'index.html'}"
     )
+
+
+from .cli_users import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
 
 
 @app.command()

@@ -46,3 +46,25 @@ class UnknownAnalysis(EpistolaError):
 
 class MissingBaseUrl(EpistolaError):
     hint = 'Set base_url = "https://..." under [edition] in epistola.toml.'
+
+
+class AccountError(EpistolaError):
+    hint = (
+        "'epistola users list EDITION' shows the accounts; docs/research-server.md explains roles."
+    )
+
+
+class NotAuthorised(EpistolaError):
+    hint = "Log in with an account whose role allows this (reader < coder < editor < admin)."
+
+
+class LoginThrottled(EpistolaError):
+    hint = "Too many failed logins for this account or address; wait 15 minutes."
+
+
+class InvalidAnnotation(EpistolaError):
+    hint = "docs/api.md lists the kinds of annotation and the fields each takes."
+
+
+class VersionConflict(EpistolaError):
+    hint = "Someone changed this annotation after you loaded it: reload it, redo your edit."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -13,29 +14,28 @@ from epistola.render.i18n import catalogue
 
 
 @pytest.fixture(scope="module")
-def book_text(sample_edition, output_dir):
+def book_pdf(sample_edition, output_dir):
     pdf = output_dir / "sample-book.pdf"
     with open_edition(sample_edition[0]) as ed:
         write_book(ed, pdf)
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def book_text(book_pdf, output_dir):
+    pdf = book_pdf
     assert shutil.which("pdftotext"), "poppler-utils is installed by scripts/setup.sh"
     pages = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout.split("\f")
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "60",
-            "-png",
-            "-f",
-            "11",
-            "-l",
-            "11",
-            str(pdf),
-            str(output_dir / "sample-book-page"),
-        ],
-        check=True,
-    )
+    # pages for people to look at: title, contents, a letter page with footnotes, the index
+    (output_dir / "book").mkdir(exist_ok=True)
+    for page in (1, 2, 9, len(pages) - 4):
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-f", str(page), "-l", str(page), str(pdf)]
+            + [str(output_dir / "book" / "sample-page")],
+            check=True,
+        )
     return pages
 
 
@@ -79,6 +79,7 @@ def test_name_index_lists_letters_by_year_and_number(book_text, sample_edition):
         )
     expected = ", ".join(f"{y}/{n}" for y, n in labels)
     index = " ".join(" ".join(book_text).split()).replace("‐ ", "")
+    index = re.sub(r" \(p\.\s?\d+\)", "", index)  # each reference also gives its page
     entry = index[index.index("Баженов, Тимофей Андреевич") :]
     assert entry.split(" Ветров,")[0].endswith(expected)
 
@@ -137,3 +138,90 @@ def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
     with open_edition(sample_edition[0]) as ed:
         assert "OWN-TITLE-PAGE" not in book_html(ed)
         assert "OWN-TITLE-PAGE" in book_html(ed, project_root=tmp_path)
+
+
+def test_index_page_references_reach_the_letters(book_text):
+    """Every "1931/4 (p. 12)" of the name index and the organisations: page 12 shows No. 4."""
+    start = next(i for i, p in enumerate(book_text) if "Index of names" in p and "Баженов" in p)
+    back = " ".join(" ".join(book_text[start:]).split()).replace("‐ ", "")
+    found = re.findall(r"(\d{4})/(\d+) \(p\.\s?(\d+)\)", back)
+    assert len(found) > 100
+    for year, number, page in set(found):
+        shown = " ".join(book_text[int(page) - 1].split())
+        assert f"No. {number} ·" in shown, (year, number, page)
+
+
+def test_outline_has_chapters_and_every_letter(book_pdf, sample_edition):
+    from pypdf import PdfReader
+
+    reader = PdfReader(book_pdf)
+    top, letters = [], []
+    for item in reader.outline:
+        if isinstance(item, list):
+            letters.extend(x for x in item if not isinstance(x, list))
+        else:
+            top.append(item.title)
+    with open_edition(sample_edition[0]) as ed:
+        titles = _chapter_titles(ed)
+        n = ed.counts()["letters"]
+    assert set(titles) <= set(top), top
+    assert len(letters) == n
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # a tagged PDF (PDF/UA-1)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_footnotes_are_the_notes_of_the_tei(book_text, sample_edition):
+    from lxml import etree, html
+
+    from epistola.render.book import book_html
+
+    from ..conftest import SAMPLE
+
+    expected = sum(
+        len(text.findall(".//{*}note"))
+        for f in (SAMPLE / "letters").rglob("*.xml")
+        for text in etree.parse(str(f)).getroot().findall("{*}text")
+    )
+    with open_edition(sample_edition[0]) as ed:
+        doc = html.fromstring(book_html(ed))
+    assert len(doc.find_class("fn")) == expected > 0
+    # the footnote counter runs through the book: its last mark is the note count
+    lines = [x.strip() for p in book_text for x in p.splitlines()]
+    assert any(x.startswith(f"{expected}. ") for x in lines)
+    assert not any(x.startswith(f"{expected + 1}. ") for x in lines)
+
+
+def test_fonts_are_embedded(book_pdf):
+    out = subprocess.run(["pdffonts", str(book_pdf)], capture_output=True, text=True, check=True)
+    rows = out.stdout.splitlines()[2:]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), out.stdout
+
+
+def test_the_project_chooses_what_is_printed(sample_edition):
+    """original / translation / both, and for both: parallel columns or facing pages."""
+    from lxml import html
+
+    from epistola.errors import ConfigError
+    from epistola.render.book import book_html
+
+    with open_edition(sample_edition[0]) as ed:
+        translated = sum(
+            1 for x in ed.letters() if any(v.type == "translation" for v in x.versions)
+        )
+
+        def doc(**kw):
+            return html.fromstring(book_html(ed, **kw))
+
+        both = doc(text="both", layout="sequence")
+        assert len(both.xpath("//article//div[@class='translation']")) == translated > 0
+        assert not doc(text="original").xpath("//article//*[@class='translation']")
+        only = doc(text="translation")
+        assert len(only.xpath("//article//div[@class='translation']")) == translated
+        # a letter with no translation keeps its original: no letter is printed empty
+        assert all(a.xpath(".//div[@lang]") for a in only.iter("article"))
+        parallel = doc(text="both", layout="parallel")
+        assert len(parallel.xpath("//table[contains(@class, 'parallel')]")) == translated
+        facing = doc(text="both", layout="facing")
+        assert len(facing.xpath("//div[contains(@class, 'facing')]")) == translated
+        with pytest.raises(ConfigError):
+            book_html(ed, text="nope")

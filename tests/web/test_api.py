@@ -90,7 +90,11 @@ def test_served_pages_are_the_static_pages(client, sample_site):
                  "glossary.html", "orgs/index.html", "letters/L1931-08-16.xml"):  # fmt: skip
         r = client.get("/" + path)
         assert r.status_code == 200, path
-        assert r.content == (site / path).read_bytes(), path
+        served = r.content
+        if path.endswith(".html"):  # the research form and its script are the only addition
+            served = re.sub(rb'\n?<aside id="annotations".*?</aside>\n?', b"\n", served, flags=re.S)
+            served = served.replace(b'<script src="../static/annotate.js" defer></script>', b"")
+        assert served == (site / path).read_bytes(), path
     assert client.get("/").status_code == 200
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/photographs/ph-vetrov-1931.png").headers["content-type"] == "image/png"

@@ -30,5 +30,6 @@ def test_views_options_and_csv(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows and set(rows[0]) == {"writer", "topic", "label", "letters", "share"}
-    check(client.get("/api/stats/topics", params={"view": "nonsense"}), "/api/stats/{name}", 404)
+    # a view the analysis lacks is a bad parameter value: 400, like every invalid parameter
+    check(client.get("/api/stats/topics", params={"view": "nonsense"}), "/api/stats/{name}", 400)
     check(client.get("/api/stats/topics", params={"topics": "x"}), "/api/stats/{name}", 400)

@@ -164,7 +164,13 @@ def letter_tei(
         ca = _el(cd, "correspAction", type=a.get("type"))
         for g in a.get("agents", []):
             tag = "orgName" if g.get("kind") == "org" else "persName"
-            _el(ca, tag, g.get("name"), ref=_ref(g.get("ref")), cert=g.get("cert"))
+            _el(
+                ca,
+                tag,
+                g.get("written") or g.get("name"),
+                ref=_ref(g.get("ref")),
+                cert=g.get("cert"),
+            )
         if a.get("place_ref") or a.get("place_name") is not None:
             _el(ca, "placeName", a.get("place_name"), ref=_ref(a.get("place_ref")))
         order = data.get("order") if a is sent else None

@@ -36,6 +36,7 @@ class IngestResult:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
     series: Counter = field(default_factory=Counter)  # series titles named by the letters
+    annotations_flagged: int = 0  # research annotations whose text changed (research/)
 
 
 def _workers(n: int | None) -> int:
@@ -81,6 +82,11 @@ def ingest(
         writer.insert(
             "diagnostics", [(d.path, d.line, d.severity, d.code, d.message) for d in diags]
         )
+        if hasattr(writer, "keep_from"):  # accounts and annotations survive (research/)
+            from ..research.annotating import reanchor
+
+            writer.keep_from(writer.target)
+            result.annotations_flagged = reanchor(writer)
         writer.finish()
         result.timings = {
             "read": t1 - t0,

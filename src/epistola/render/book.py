@@ -16,10 +16,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..errors import ConfigError
 from ..model import display
 from .html import HtmlRenderer
 from .i18n import interface_language, localise_date
 from .templating import make_environment
+
+PDF_VARIANT = "pdf/ua-1"
 
 
 class BookRenderer(HtmlRenderer):
@@ -48,18 +51,76 @@ class BookRenderer(HtmlRenderer):
         out.append("</abbr>")
 
 
-def book_html(edition, project_root: Path | None = None) -> str:
+TEXTS = ("original", "translation", "both")
+LAYOUTS = ("sequence", "parallel", "facing")
+
+
+def book_settings(edition, text: str | None = None, layout: str | None = None) -> tuple[str, str]:
+    """What the book prints: ``text`` original, translation or both (default both) and, for
+    both, the ``layout`` sequence (one after the other), parallel (columns) or facing (original
+    on the left page, translation on the right). Unset values come from the project's
+    ``[outputs] book_text`` / ``book_layout`` in epistola.toml."""
+    if text is None or layout is None:
+        root = edition.store.get_meta("project_root")
+        cfg = Path(root) / "epistola.toml" if root else None
+        outputs = {}
+        if cfg is not None and cfg.is_file():
+            import tomllib
+
+            try:
+                outputs = tomllib.loads(cfg.read_text(encoding="utf-8")).get("outputs", {})
+            except (OSError, tomllib.TOMLDecodeError):
+                outputs = {}
+        text = text or outputs.get("book_text") or "both"
+        layout = layout or outputs.get("book_layout") or "sequence"
+    if text not in TEXTS:
+        raise ConfigError(f"book text {text!r} is not one of {', '.join(TEXTS)}")
+    if layout not in LAYOUTS:
+        raise ConfigError(f"book layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    return text, layout
+
+
+def choose_versions(versions: list, text: str) -> list:
+    """The versions of one letter the book prints (a letter with no translation keeps its
+    original when only translations are wanted: nothing is lost)."""
+    if text == "both":
+        return versions
+    want = [v for v in versions if (v.type == "translation") == (text == "translation")]
+    return want or versions
+
+
+def book_html(
+    edition, project_root: Path | None = None, text: str | None = None, layout: str | None = None
+) -> str:
     """The whole book as one HTML document, from ``book/book.html`` (a project's own
     ``templates/book/book.html`` first; ``project_root`` defaults to the edition's project)."""
+    env, ctx = book_context(edition, project_root, text=text, layout=layout)
+    for p in ctx["photos"]:
+        data, mime = p["data"], p["mime"]
+        p["src"] = f"data:{mime};base64,{base64.b64encode(data).decode()}" if data else ""
+    return env.get_template("book/book.html").render(**ctx)
+
+
+def book_context(
+    edition,
+    project_root: Path | None = None,
+    renderer=None,
+    text: str | None = None,
+    layout: str | None = None,
+):
+    """The book's content, shared by the PDF and the EPUB: ``(jinja environment, context)``.
+    ``renderer(letter)`` makes the text renderer of one letter (default: notes as CSS
+    footnotes); each letter's ``refs`` pairs are ``(label, letter id)`` for linking."""
     store = edition.store
+    text, layout = book_settings(edition, text, layout)
+    renderer = renderer or (lambda letter: BookRenderer({n.n: n.content for n in letter.notes}))
     meta = edition.meta
     years: dict[int | None, list] = defaultdict(list)
     for letter in edition.letters():
-        notes = {n.n: n.content for n in letter.notes}
-        r = BookRenderer(notes)
+        r = renderer(letter)
         versions = [
             {"lang": v.lang, "type": v.type, "html": Markup(r.render(v.blocks))}
-            for v in letter.versions
+            for v in choose_versions(letter.versions, text)
         ]
         years[letter.year].append(
             {
@@ -76,6 +137,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                 ),
                 "source": ", ".join(x for x in (letter.repository, letter.shelfmark) if x),
                 "versions": versions,
+                "renderer": r,
             }
         )
     intros = {f["year"]: f for f in edition.front("introduction")}
@@ -90,13 +152,16 @@ def book_html(edition, project_root: Path | None = None) -> str:
     ):
         cited[r["entry_id"]].add(r["letter_id"])
 
-    def refs(entry_id):
-        pairs = sorted(
-            (labels[x][0] or 9999, labels[x][1] or 0)
+    def ref_pairs(entry_id):
+        triples = sorted(
+            (labels[x][0] or 9999, labels[x][1] or 0, x)
             for x in cited.get(entry_id, ())
             if x in labels
         )
-        return ", ".join(f"{y}/{n}" if y != 9999 else "undated" for y, n in pairs)
+        return [(f"{y}/{n}" if y != 9999 else "undated", x) for y, n, x in triples]
+
+    def refs(entry_id):
+        return ", ".join(label for label, _ in ref_pairs(entry_id))
 
     persons = []
     for e in edition.entries("person"):
@@ -107,6 +172,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                     "life": e.life,
                     "note": e.note.rstrip(". "),
                     "refs": refs(e.id),
+                    "ref_pairs": ref_pairs(e.id),
                 }
             )
     parents = defaultdict(list)
@@ -129,6 +195,7 @@ def book_html(edition, project_root: Path | None = None) -> str:
                 "under": under,
                 "note": e.note.rstrip(". "),
                 "refs": refs(e.id),
+                "ref_pairs": ref_pairs(e.id),
             }
         )
     glossary = [
@@ -146,11 +213,11 @@ def book_html(edition, project_root: Path | None = None) -> str:
     )
     for p in photos:
         p["persons"] = json.loads(p["persons"] or "[]")
-        mime = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
-        data = p.pop("data")
-        p["src"] = f"data:{mime};base64,{base64.b64encode(data).decode()}" if data else ""
-    return env.get_template("book/book.html").render(
+        p["mime"] = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
+    return env, dict(
         meta=meta,
+        text=text,
+        layout=layout,
         lang=lang,
         front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
         years=[
@@ -164,7 +231,13 @@ def book_html(edition, project_root: Path | None = None) -> str:
     )
 
 
-def write_book(edition, out: Path, project_root: Path | None = None) -> Path:
+def write_book(
+    edition,
+    out: Path,
+    project_root: Path | None = None,
+    text: str | None = None,
+    layout: str | None = None,
+) -> Path:
     """Render the book to ``out`` (a .pdf path). Images are the edition's own assets, embedded
     as data: URIs; the renderer may fetch nothing else (no files, no network)."""
     from weasyprint import HTML
@@ -172,5 +245,9 @@ def write_book(edition, out: Path, project_root: Path | None = None) -> Path:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     fetcher = URLFetcher(allowed_protocols=("data",))
-    HTML(string=book_html(edition, project_root), url_fetcher=fetcher, base_url=".").write_pdf(out)
+    doc = HTML(
+        string=book_html(edition, project_root, text, layout), url_fetcher=fetcher, base_url="."
+    )
+    # a tagged PDF/UA-1 (WeasyPrint's pdf_variant; it tags the structure), fonts embedded
+    doc.write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
     return out

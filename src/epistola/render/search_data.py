@@ -29,9 +29,10 @@ import pickle
 from collections import defaultdict
 from pathlib import Path
 
+from ..search.columns import WEIGHTS
 from ..search.facets import ENTITY_FACETS, FACETS, FacetData, entity_pairs_of
 from ..search.fold import MARKS, SPECIAL, shared_analyzer
-from ..search.index import NAME_KINDS, WEIGHTS, analyse_letter, text_languages
+from ..search.index import NAME_KINDS, analyse_letter, text_languages
 from ..search.names import PARTICLES, lemmas
 from ..search.query import MAX_NAME_ENTRIES
 from . import urls

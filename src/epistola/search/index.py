@@ -25,13 +25,11 @@ import time
 
 import numpy as np
 
+from .columns import COLUMNS, RANK
 from .facets import build_arrays, entity_pairs_of
 from .fold import Analyzer, base_lang, tokens
 from .names import entry_keys
 
-COLUMNS = ("text", "notes", "title", "names", "exact")
-WEIGHTS = (1.0, 0.5, 3.0, 2.0, 1.0)  # bm25 weight of each column (the static search uses them too)
-RANK = "bm25(" + ", ".join(map(str, WEIGHTS)) + ")"
 # Words arrive analysed and space-separated; the ascii tokenizer splits them on spaces (and keeps
 # every non-ASCII character), which is all that is needed and faster than unicode61.
 FTS = "fts5(" + ", ".join(COLUMNS) + ", content='', tokenize='ascii')"

@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from .index import COLUMNS, WEIGHTS  # one definition: the FTS5 columns and their bm25 weights
+from .columns import COLUMNS, WEIGHTS  # one definition with index.py's
 
 TABLES = {"search_letters": 0, "search_other": 1}
 K1, B = 1.2, 0.75  # FTS5's bm25 constants

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import EditionFormatError, EditionNotFound
 from .base import SCHEMA_VERSION, Store
-from .tables import schema
+from .tables import KEPT, TABLES, schema
 
 
 def schema_sql() -> str:
@@ -98,10 +98,14 @@ class SQLiteWriter(SQLiteStore):
         c.execute("PRAGMA cache_size = -200000")
         c.execute("PRAGMA temp_store = MEMORY")
         c.executescript(schema_sql())
+        self.kept = False  # the research tables copied from the edition replaced (keep_from)
         self.set_meta("schema_version", SCHEMA_VERSION)
 
     def finish(self) -> Path:
-        """Commit, fsync and atomically replace the target edition."""
+        """Copy the kept tables of the edition being replaced, commit, fsync and atomically
+        replace the target edition."""
+        if not self.kept:
+            self.keep_from(self.target)
         self.conn.commit()
         self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.execute("ANALYZE")
@@ -113,6 +117,23 @@ class SQLiteWriter(SQLiteStore):
             os.close(fd)
         os.replace(self.path, self.target)
         return self.target
+
+    def keep_from(self, old: Path) -> None:
+        """Copy the research server's tables (tables.KEPT) from the edition ``old``."""
+        self.kept = True
+        if not old.exists():
+            return
+        c = self.conn
+        c.execute("ATTACH DATABASE ? AS old", (str(old),))
+        try:
+            have = {r[0] for r in c.execute("SELECT name FROM old.sqlite_master")}
+            for name in KEPT:
+                if name in have:
+                    cols = ", ".join(TABLES[name].names)
+                    c.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM old.{name}")
+            c.commit()
+        finally:
+            c.execute("DETACH DATABASE old")
 
     def abort(self) -> None:
         self.close()

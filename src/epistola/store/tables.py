@@ -237,6 +237,59 @@ table(
 )
 
 
+# The research server's tables (docs/research-server.md): written by ``epistola serve`` and
+# ``epistola users``, never by ingest; a re-ingest copies them into the new edition (KEPT).
+table(
+    "accounts",
+    "research server accounts: role reader, coder, editor or admin; argon2 password hash",
+    "name PK, role NOT, password_hash NOT, created NOT",
+)
+table(
+    "api_tokens",
+    "API tokens (Authorization: Bearer); only their SHA-256 is stored",
+    "token_hash PK, account NOT, label, created NOT",
+)
+table(
+    "sessions",
+    "reading-room logins (signed cookie); only the session id's SHA-256 is stored",
+    "id_hash PK, account NOT, csrf NOT, created NOT, expires REAL NOT",
+)
+table("server_settings", "secret key, privacy", "key PK, value NOT")
+table(
+    "annotations",
+    "research annotations: the current version of each; `body` and `selector` as JSON",
+    "id PK, letter_id NOT, kind NOT, body NOT, selector, author NOT, created NOT, "
+    "modified NOT, modified_by NOT, version INTEGER NOT, deleted INTEGER NOT, review",
+    indexes=(("annotations_letter", "letter_id"),),
+    body={"json": True},
+    selector={"json": True},
+    deleted={"default": "0"},
+)
+table(
+    "annotation_versions",
+    "every version of every annotation (deletions and restorations too)",
+    "annotation_id NOT, version INTEGER NOT, letter_id NOT, kind NOT, body NOT, selector, "
+    "author NOT, at NOT, deleted INTEGER NOT",
+    indexes=(("annotation_versions_id", "annotation_id, version"),),
+    body={"json": True},
+    selector={"json": True},
+)
+table(
+    "audit_log",
+    "every change: who, when, what (accounts, tokens, annotations, settings)",
+    "seq INTEGER NOT, at NOT, account, action NOT, target, detail",
+)
+KEPT = (
+    "accounts",
+    "api_tokens",
+    "sessions",
+    "server_settings",
+    "annotations",
+    "annotation_versions",
+    "audit_log",
+)
+
+
 # views: (name, kind, columns); a column is "col", "col AS alias" or ("json key", alias, type)
 VIEWS = (
     (

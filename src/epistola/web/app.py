@@ -31,9 +31,11 @@ from ..errors import EpistolaError, QueryError, UnknownEntry
 from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
+from ..research import open_research
 from ..search.facets import FACETS
 from . import api
 from .cache import ResponseCache
+from .research import PrivateGate, Research, SecurityHeaders
 
 TYPES = {".json": "application/json", ".xml": "application/xml", ".csv": "text/csv; charset=utf-8",
          ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}  # fmt: skip
@@ -135,7 +137,10 @@ def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
         status, body = oai.respond(params, str(request.url).split("?")[0], repeated=repeated)
         return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
 
+    research = _research(ed)
+
     routes = [
+        *(research.routes() if research is not None else []),
         *api.routes(pages),
         Route("/oai", oai_pmh),
         Route("/", root),
@@ -148,10 +153,22 @@ def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
             HTTPException: _http_error,
             Exception: _server_error,
         },
-        middleware=[Middleware(ResponseCache, store=ed.store)] if cache else [],
+        # outermost first: headers on every answer, the private gate before any cached answer
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(PrivateGate, research=research),
+            *([Middleware(ResponseCache, store=ed.store)] if cache else []),
+        ],
     )
     app.state.pages = pages
+    app.state.research = research
     return app
+
+
+def _research(ed: Edition) -> Research | None:
+    """Accounts and annotations need a writable SQLite edition (docs/research-server.md)."""
+    path = getattr(ed.store, "path", None)
+    return Research(open_research(path)) if path is not None else None
 
 
 def app_from_environment() -> Starlette:

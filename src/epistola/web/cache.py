@@ -102,4 +102,10 @@ def _cacheable(headers) -> bool:
 
 
 def _personal(scope) -> bool:
+    """Answers that depend on who asks or change without a rebuild (research annotations)."""
+    path = scope.get("path", "")
+    if path.startswith(("/api/annotations", "/api/me", "/api/audit", "/login")):
+        return True
+    if path.startswith("/api/letters/") and path.endswith("/annotations"):
+        return True
     return any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers", ()))
