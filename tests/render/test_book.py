@@ -142,13 +142,13 @@ def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
 
 def test_index_page_references_reach_the_letters(book_text):
     """Every "1931/4 (p. 12)" of the name index and the organisations: page 12 shows No. 4."""
-    start = next(i for i, p in enumerate(book_text) if "Index of names" in p and "Баженов" in p)
+    start = next(i for i, p in enumerate(book_text) if "Указатель имён" in p and "Баженов" in p)
     back = " ".join(" ".join(book_text[start:]).split()).replace("‐ ", "")
     found = re.findall(r"(\d{4})/(\d+) \(p\.\s?(\d+)\)", back)
     assert len(found) > 100
     for year, number, page in set(found):
         shown = " ".join(book_text[int(page) - 1].split())
-        assert f"No. {number} ·" in shown, (year, number, page)
+        assert f"№ {number} ·" in shown, (year, number, page)
 
 
 def test_outline_has_chapters_and_every_letter(book_pdf, sample_edition):
