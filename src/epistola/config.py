@@ -100,6 +100,7 @@ def load_project(path: str | Path) -> Project:
         editors=list(ed.get("editors", [])),
         description=str(ed.get("description", "")),
         languages=list(ed.get("languages", [])),
+        interface_language=str(ed.get("interface_language", "")),
         publisher=str(ed.get("publisher", "")),
         licence=str(ed.get("licence", "")),
         base_url=str(ed.get("base_url", "")),
@@ -113,6 +114,13 @@ def load_project(path: str | Path) -> Project:
             where,
             f"[edition] languages: {lang!r} is not a language code like 'ru'",
         )
+    _check(
+        errors,
+        meta.interface_language in ("", "en", "de", "ru"),
+        where,
+        f"[edition] interface_language: {meta.interface_language!r} has no catalogue "
+        "(en, de or ru)",
+    )
     src = data.get("sources", {})
     paths = [path / p for p in src.get("paths", ["."])]
     for p in paths:

@@ -10,6 +10,7 @@ import pytest
 
 from epistola import open_edition
 from epistola.render.book import write_book
+from epistola.render.i18n import catalogue
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +44,16 @@ def test_book_has_every_letter_numbered_by_year(book_text):
     assert len(book_text) > 40
     # 15 letters in 1931, 17 in 1932, 14 in 1933: the last number of each year appears
     for n in (15, 17, 14):
-        assert f"No. {n} ·" in text
-    assert "No. 18 ·" not in text
-    assert "Index of names" in text and "Abbreviations and acronyms" in text
+        assert f"№ {n} ·" in text
+    assert "№ 18 ·" not in text
+    # the book speaks the edition's first language (Russian), like the reading room
+    assert "Указатель имён" in text and "Сокращения и аббревиатуры" in text
+    assert "Index of names" not in text
 
 
 def test_book_notes_are_footnotes_on_the_letter_page(book_text):
     # the first note of letter 1931/1 explains the acronym МТБ; it stands on the same page
-    page = next(p for p in book_text if "No. 1 ·" in p and "Лазутин" in p)
+    page = next(p for p in book_text if "№ 1 ·" in p and "Лазутин" in p)
     assert "1. МТБ: the machine-tractor bases" in " ".join(page.split())
 
 
@@ -84,7 +87,8 @@ def test_name_index_lists_letters_by_year_and_number(book_text, sample_edition):
 def _chapter_titles(ed) -> list[str]:
     front = [f["title"] for f in ed.front() if f["kind"] in ("preface", "essay")]
     years = sorted({str(r["year"]) for r in ed.letter_records() if r["year"]})
-    return [*front, *years, "Contents", "Index of names", "Organisations"]
+    ru = catalogue("ru")  # the sample's book speaks its first language
+    return [*front, *years, *(ru[k] for k in ("Contents", "Index of names", "Organisations"))]
 
 
 def test_no_heading_repeats(book_text, sample_edition):
@@ -138,13 +142,13 @@ def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
 
 def test_index_page_references_reach_the_letters(book_text):
     """Every "1931/4 (p. 12)" of the name index and the organisations: page 12 shows No. 4."""
-    start = next(i for i, p in enumerate(book_text) if "Index of names" in p and "Баженов" in p)
+    start = next(i for i, p in enumerate(book_text) if "Указатель имён" in p and "Баженов" in p)
     back = " ".join(" ".join(book_text[start:]).split()).replace("‐ ", "")
     found = re.findall(r"(\d{4})/(\d+) \(p\.\s?(\d+)\)", back)
     assert len(found) > 100
     for year, number, page in set(found):
         shown = " ".join(book_text[int(page) - 1].split())
-        assert f"No. {number} ·" in shown, (year, number, page)
+        assert f"№ {number} ·" in shown, (year, number, page)
 
 
 def test_outline_has_chapters_and_every_letter(book_pdf, sample_edition):

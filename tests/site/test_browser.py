@@ -87,7 +87,8 @@ def walk(browser, site, output_dir, name, *, year, letter, word, abbr):
         narrowed = int(page.inner_text("#total"))
         assert 0 < narrowed <= total
         labels = page.locator("#results a.hit").all_inner_texts()
-        assert labels and all(t.startswith(f"{year} No.") for t in labels)
+        # "1931 No. 3" in the interface's language: "1931 Nr. 3", "1931 № 3"
+        assert labels and all(re.match(rf"{year} (No\.|Nr\.|№) ", t) for t in labels)
         assert page.locator(f'#results a.hit[href$="letters/{letter}.html"]').count() == 1
         page.screenshot(path=output_dir / f"site-{name}-search-facet.png")
         assert blocked == []  # nothing even tried to leave the folder

@@ -31,7 +31,7 @@ def test_home_has_title_editors_counts_and_entry_points(sample_site):
     assert f"<h1>{meta['title']}</h1>" in html
     assert ", ".join(meta["editors"]) in html
     n = sqlite3.connect(path).execute("SELECT COUNT(*) FROM letters").fetchone()[0]
-    assert f"<strong>{n}</strong> letters" in html
+    assert f"<strong>{n}</strong> писем" in html
     for href in ("years/1931.html", "persons/index.html", "glossary.html", "search.html",
                  "photographs.html", "front/preface.html"):  # fmt: skip
         assert f'href="{href}"' in html
@@ -40,14 +40,14 @@ def test_home_has_title_editors_counts_and_entry_points(sample_site):
 def test_uncertain_and_old_style_dates_look_as_the_editors_give_them(sample_site):
     site, _, _ = sample_site
     html = page(site, "letters/L1933-08-27.html")  # date conjectured in the TEI (cert/evidence)
-    assert '<dd class="date uncertain">27 Aug. 1933?' in html
+    assert '<dd class="date uncertain">27 авг. 1933?' in html
     html = page(site, "letters/L1931-09-18-22.html")  # notBefore/notAfter
-    assert "[18 Sept. 1931 – 22 Sept. 1931]" in html and 'class="date uncertain"' in html
+    assert "[18 сент. 1931 – 22 сент. 1931]" in html and 'class="date uncertain"' in html
     html = page(site, "letters/L1932-09-08.html")  # Old Style in the source: both calendars
-    assert "26 Aug. 1932 / 8 Sept. 1932" in html
+    assert "26 авг. 1932 / 8 сент. 1932" in html
     year = page(site, "years/1933.html")
     assert (
-        '<td class="date uncertain"><a href="../letters/L1933-08-27.html">27 Aug. 1933?</a>' in year
+        '<td class="date uncertain"><a href="../letters/L1933-08-27.html">27 авг. 1933?</a>' in year
     )
 
 
@@ -108,7 +108,7 @@ def test_person_page_biography_photo_and_letters(sample_site):
     n = con.execute(
         "SELECT COUNT(DISTINCT letter_id) FROM letter_agents WHERE entry_id = 'p-vetrov' AND action = 'sent'"
     ).fetchone()[0]
-    assert f"Letters from ({n})" in html
+    assert f"Письма от ({n})" in html
     assert '<figure class="timeline">' in html
 
 

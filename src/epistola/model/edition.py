@@ -12,6 +12,7 @@ class EditionMeta:
     editors: list[str] = field(default_factory=list)
     description: str = ""
     languages: list[str] = field(default_factory=list)  # e.g. ["ru", "en"]
+    interface_language: str = ""  # the reading room's and book's labels; "" = first language
     publisher: str = ""
     licence: str = ""
     base_url: str = ""  # for stable citation URLs

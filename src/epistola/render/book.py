@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ..errors import ConfigError
 from ..model import display
 from .html import HtmlRenderer
+from .i18n import interface_language, localise_date
 from .templating import make_environment
 
 PDF_VARIANT = "pdf/ua-1"
@@ -126,7 +127,7 @@ def book_context(
                 "id": letter.id,
                 "label": letter.label,
                 "number_in_year": letter.number_in_year,
-                "date": display(letter.date),
+                "date": localise_date(display(letter.date), interface_language(meta)),
                 "title": letter.title,
                 "kind": letter.kind,
                 "senders": "; ".join(a.name for a in letter.senders if a.name) or "[unknown]",
@@ -202,7 +203,9 @@ def book_context(
         for e in edition.entries("term")
     ]
     root = project_root or store.get_meta("project_root")
-    env = make_environment(Path(root) if root else None)  # a project's templates reach the book
+    ui = interface_language(meta)
+    # a project's templates reach the book
+    env = make_environment(Path(root) if root else None, ui)
     lang = (meta.languages or ["en"])[-1]
     photos = store.execute(
         "SELECT p.id, p.file, p.caption, p.persons, p.credit, a.data FROM photographs p "

@@ -167,7 +167,9 @@ def letter_context(room: ReadingRoom, letter_id: str) -> dict:
     )
     base = room.meta.base_url
     stable = (base.rstrip("/") + "/" if base else "") + urls.letter_path(letter_id)
-    title = data.get("title") or f"{row['sender']} to {row['addressee']}, {row['date_display']}"
+    title = data.get("title") or (
+        f"{row['sender']} {room.t('to')} {row['addressee']}, {row['date_display']}"
+    )
     return {
         "letter": row,
         "title": title,
@@ -207,8 +209,8 @@ def letter_json(room: ReadingRoom, letter_id: str) -> bytes:
         number=row["number"],
         year=row["year"],
         number_in_year=row["number_in_year"],
-        label=row["label"],
-        date_display=row["date_display"],
+        label=row["data_label"],
+        date_display=row["data_date_display"],
         links=[{"type": k, "target": v} for k, v in sorted(room.links.get(letter_id, {}).items())],
     )
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..plugins import PAGES
-from . import edition_pages, register_pages, urls
+from . import edition_pages, maps, register_pages, urls
 from .letter_page import letter_context, letter_json, letter_xml
 
 _REGISTER = re.compile(r"^(persons|places|orgs|works|events)/(.+)\.html$")
@@ -69,6 +69,13 @@ register_page(
 )
 _fixed("years", "years.html", "years.html", lambda p: edition_pages.years_context(p.room))
 _fixed("search", "search.html", "search.html", lambda p: {"title": "Search", "served": p.served})
+_fixed(
+    "map",
+    "map.html",
+    "map.html",
+    lambda p: {"title": "Routes of the letters by year", "years": maps.routes_by_year(p.room)},
+    when="map",
+)
 
 
 def _year_key(pages, path: str):

@@ -32,7 +32,7 @@ class Pages:
     def __init__(self, edition: Edition, *, served: bool = False, project_root=None):
         self.room = ReadingRoom(edition, project_root=project_root)
         self.served = served
-        self.env = make_environment(self.room.project_root)
+        self.env = make_environment(self.room.project_root, self.room.ui_lang)
         self.letter_by_slug = {urls.slug(i): i for i in self.room.letters}
         self.entry_by_slug = {
             (urls.REGISTER_DIRS[e["kind"]], urls.slug(i)): i

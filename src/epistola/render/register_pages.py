@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from . import urls
 from .linked_data import entry_jsonld
+from .maps import entry_map
 from .room import ReadingRoom
 
 TITLES = {
@@ -105,7 +106,7 @@ def register_index_context(room: ReadingRoom, kind: str, path: str) -> dict:
             items.append(item)
         entries.append({"initial": c, "anchor": initial_key(c), "entries": items})
     return {
-        "title": TITLES[kind] + (f": {current}" if current else ""),
+        "title": room.t(TITLES[kind]) + (f": {current}" if current else ""),
         "kind": kind,
         "split": split,
         "initials": [
@@ -178,6 +179,7 @@ def entry_context(room: ReadingRoom, kind: str, eid: str) -> dict:
         "org_children": [{**r, "ref": ref(r["org"])} for r in children],
         "index_href": "index.html",
         "register_title": TITLES[kind],
+        "map": entry_map(room, kind, eid),
     }
 
 

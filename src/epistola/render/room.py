@@ -19,6 +19,7 @@ from ..model.letters import letter_label
 from ..model.refs import resolve_ref
 from ..model.registers import life_span
 from . import urls
+from .i18n import Translator, interface_language, localise_date, localise_label
 
 SUMMARY_COLUMNS = (
     "id, number, year, number_in_year, title, kind, date_display, certainty, sender, "
@@ -40,7 +41,11 @@ class ReadingRoom:
         self.project_root = Path(root) if root else None
         self.letters: dict[str, dict] = {}
         for r in s.execute(f"SELECT {SUMMARY_COLUMNS} FROM letters ORDER BY number"):
-            r["label"] = letter_label(r["id"], r["year"], r["number_in_year"])
+            # the data (JSON, API) keep the edition's own forms; pages show the interface's
+            r["data_label"] = letter_label(r["id"], r["year"], r["number_in_year"])
+            r["data_date_display"] = r["date_display"]
+            r["label"] = localise_label(r["data_label"], self.ui_lang)
+            r["date_display"] = localise_date(r["date_display"], self.ui_lang)
             self.letters[r["id"]] = r
         self.order = list(self.letters)
         self.entries: dict[str, dict] = {
@@ -208,6 +213,22 @@ class ReadingRoom:
         return langs.most_common(1)[0][0] if langs else "en"
 
     @cached_property
+    def ui_lang(self) -> str:
+        """The interface's language: [edition] interface_language, else the site's language."""
+        if self.meta.interface_language or self.meta.languages:
+            return interface_language(self.meta)
+        langs = Counter(
+            (r[0] or "").split(" ")[0].split("-")[0]
+            for r in self.tuples("SELECT languages FROM letters")
+        )
+        langs.pop("", None)
+        return interface_language(self.meta, langs.most_common(1)[0][0] if langs else "en")
+
+    @cached_property
+    def t(self) -> Translator:
+        return Translator(self.ui_lang)
+
+    @cached_property
     def years(self) -> list[int | None]:
         ys = sorted({r["year"] for r in self.letters.values() if r["year"] is not None})
         if any(r["year"] is None for r in self.letters.values()):
@@ -221,6 +242,7 @@ class ReadingRoom:
             "glossary": kinds.get("term", 0) > 0,
             "photographs": bool(self.photographs),
             "analyses": analyses_available(),
+            "map": bool(self.coords),
             **{f"kind_{k}": n for k, n in kinds.items()},
         }
 

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from ..model.front import without_title
+from .i18n import Translator, format_number
 from .urls import slug
 
 PACKAGE_STATIC = Path(str(resources.files("epistola.render").joinpath("static")))
@@ -76,8 +77,9 @@ def static_files(project_root: Path | None) -> dict[str, Path]:
     return found
 
 
-def make_environment(project_root: Path | None) -> Environment:
-    """Project templates first, the package's second; the site, the server and the book."""
+def make_environment(project_root: Path | None, lang: str = "en") -> Environment:
+    """Project templates first, the package's second; the site, the server and the book.
+    ``lang`` is the interface's language: ``t(text)`` gives its label from the catalogue."""
     loaders = []
     if project_root and (project_root / "templates").is_dir():
         loaders.append(FileSystemLoader(str(project_root / "templates")))
@@ -91,7 +93,10 @@ def make_environment(project_root: Path | None) -> Environment:
     env.filters["md"] = markdown
     env.filters["slugify"] = slug
     env.filters["mark_only"] = mark_only
-    env.globals["t"] = lambda s: s  # UI labels: one place to translate them later
+    t = Translator(lang)
+    env.globals["t"] = t  # UI labels from the catalogue of the interface's language
+    env.globals["ui_lang"] = t.lang
+    env.filters["num"] = lambda n: format_number(n, t.lang)
     return env
 
 

@@ -148,7 +148,13 @@ def _stats_options(analysis, params) -> tuple[str, dict]:
 def _summary(r: dict) -> dict:
     keys = ("id", "number", "label", "year", "number_in_year", "date_display", "earliest",
             "latest", "certainty", "sender", "addressee", "kind", "title")  # fmt: skip
-    return {**{k: r.get(k) for k in keys}, "url": urls.letter_path(r["id"])}
+    out = {k: r.get(k) for k in keys}
+    # the edition's own forms, not the reading room's language ("1931 No. 3")
+    out.update(
+        label=r.get("data_label", r["label"]),
+        date_display=r.get("data_date_display", r.get("date_display")),
+    )
+    return {**out, "url": urls.letter_path(r["id"])}
 
 
 def routes(pages: Pages) -> list[Route]:

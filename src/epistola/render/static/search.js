@@ -22,6 +22,8 @@
   var PAGE = 50, WINDOW = 8, MAX_SNIPPETS = 3, FACET_LIMIT = 30;
   var F = {};
   M.fields.forEach(function (f, i) { F[f] = i; });
+  var MESSAGES = window.EpistolaMessages || {};
+  function L(s) { return MESSAGES[s] || s; }  // a label in the interface's language (search.html)
 
   ES.shard = function (key, data) {
     shards[key] = data;
@@ -573,7 +575,7 @@
     results.textContent = "";
     var total = el("p", { class: "total" });
     total.appendChild(el("span", { id: "total" }, String(ids.length)));
-    total.appendChild(document.createTextNode(ids.length === 1 ? " letter" : " letters"));
+    total.appendChild(document.createTextNode(" " + (ids.length === 1 ? L("letter") : L("letters"))));
     results.appendChild(total);
     var ol = el("ol", { class: "hits" });
     var shown = 0, isHit = marker(comp), highlight = comp.phrases.length > 0;
@@ -595,7 +597,7 @@
       button.hidden = shown >= ids.length;
     }
     results.appendChild(ol);
-    var button = el("button", { type: "button", class: "more" }, "More results");
+    var button = el("button", { type: "button", class: "more" }, L("More results"));
     button.addEventListener("click", more);
     results.appendChild(button);
     more();
@@ -616,7 +618,7 @@
       if (f[0] !== "year") values = values.slice(0, FACET_LIMIT);
       if (!values.length) return;
       var sec = el("section", { class: "facet", "data-facet": f[0] });
-      sec.appendChild(el("h2", {}, f[1]));
+      sec.appendChild(el("h2", {}, L(f[1])));
       var ul = el("ul");
       var current = params.get(f[0]);
       values.forEach(function (v) {
