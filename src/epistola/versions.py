@@ -39,12 +39,14 @@ def _digest(data: str) -> str:
 def digests(store) -> dict[str, dict[str, str]]:
     """Content digests of every letter, register entry and front-matter text of a store."""
     # a letter's number in its year is part of how it is cited: renumbered letters changed
-    letters = store.tuples("SELECT id, data, year, number_in_year FROM letters")
+    # sorted by id in Python (backends collate text differently): the stored JSON is the same
+    letters = sorted(store.tuples("SELECT id, data, year, number_in_year FROM letters"))
     return {
         "letters": {i: _digest(d) + f"-{y}-{n}" for i, d, y, n in letters},
-        "entries": {i: _digest(d) for i, d in store.tuples("SELECT id, data FROM entries")},
+        "entries": {i: _digest(d) for i, d in sorted(store.tuples("SELECT id, data FROM entries"))},
         "front": {
-            i: _digest(f"{t}\n{b}") for i, t, b in store.tuples("SELECT id, title, body FROM front")
+            i: _digest(f"{t}\n{b}")
+            for i, t, b in sorted(store.tuples("SELECT id, title, body FROM front"))
         },
     }
 
@@ -123,7 +125,7 @@ def record(writer, previous, built: str) -> dict:
         )
         history = history[-HISTORY_LIMIT:]
     fresh = {}
-    for lid, d in new["letters"].items():
+    for lid, d in sorted(new["letters"].items()):
         was = letter_versions.get(lid)
         if was and was.get("digest") == d:
             fresh[lid] = was
