@@ -30,7 +30,7 @@ def resolve(store: Store, diags: Diagnostics, project=None) -> None:
     if project is not None and project.coding:
         _standoff(store, diags, project)
     if project is not None and project.coding.get("accepted"):
-        from .suggest.accept import read_accepted  # suggestions a coder accepted
+        from ..suggest.accept import read_accepted  # suggestions a coder accepted
 
         read_accepted(store, diags, project)
     if project is not None and project.coding.get("rules"):
