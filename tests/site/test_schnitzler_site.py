@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from lxml import etree
@@ -112,3 +113,26 @@ def test_year_page_and_month_strip(schnitzler_site):
         else:
             assert f'href="#m{m:02d}"' not in html
     assert html.count('<td class="num">') == sum(months.values())
+
+
+def test_empty_refs_to_other_letters_become_links_labelled_as_letters_are_cited(schnitzler_site):
+    # The edition writes cross-references as empty <ref type="schnitzler-briefe" target="L…"/>
+    # and generates their text itself: on our pages they must not be holes like "()".
+    site, _, _ = schnitzler_site
+    checked = 0
+    for f in sorted((SCHNITZLER / "editions").glob("L000*.xml")):
+        refs = etree.parse(str(f)).xpath(
+            "//t:text//t:ref[@type='schnitzler-briefe'][not(node())]/@target", namespaces=TEI
+        )
+        targets = {t for t in refs if (SCHNITZLER / "editions" / f"{t}.xml").is_file()}
+        html = (site / "letters" / f"{f.stem}.html").read_text() if targets else ""
+        for t in targets:
+            when = tei(t).xpath("//t:correspAction[@type='sent']/t:date/@when", namespaces=TEI)
+            link = re.search(
+                rf'<a class="ref[^"]*" href="\.\./letters/{t}\.html" title="[^"]+">([^<]+)</a>', html
+            )
+            assert link, (f.stem, t)
+            if when:  # labelled as the letter is cited: its year and number in the year
+                assert link.group(1).startswith(when[0][:4]), (f.stem, t, link.group(1))
+            checked += 1
+    assert checked >= 3

@@ -76,11 +76,19 @@ def _classes(node: dict) -> str:
     return " ".join(parts)
 
 
+def letter_target(target: str) -> str:
+    """The letter id a ``ref/@target`` names: ``#L00123``, ``L00123.xml``, ``../L00123.xml#n2``."""
+    t = target.strip().split("#", 1)[0] or target.strip().lstrip("#")
+    t = t.rsplit("/", 1)[-1]
+    return t[:-4] if t.endswith(".xml") else t
+
+
 class HtmlRenderer:
     """Renders node trees. The callables tell it where things live on the site:
 
     ``entry_url(kind, ref) -> (url, title) | None``: a register name's page;
     ``term_url(text, gloss_id) -> (url, expansion) | None``: an abbreviation's glossary entry;
+    ``letter_url(target) -> (url, label) | None``: a letter of the edition a ``ref`` points to;
     ``note_prefix``: ids of note anchors (``n1``, ``n2``... for the original text).
     """
 
@@ -89,9 +97,11 @@ class HtmlRenderer:
         *,
         entry_url: Callable[[str, str], tuple[str, str] | None] = lambda kind, ref: None,
         term_url: Callable[[str, str | None], tuple[str, str] | None] = lambda t, g: None,
+        letter_url: Callable[[str], tuple[str, str] | None] = lambda target: None,
         rules: dict[str, tuple[str, str]] | None = None,
     ):
         self.entry_url = entry_url
+        self.letter_url = letter_url
         self.term_url = term_url
         self.rules = {**RULES, **(rules or {})}
         self.note_prefix = "n"
@@ -206,6 +216,16 @@ class HtmlRenderer:
                 self._walk(children, out)
             else:
                 out.append(escape(target))
+            out.append("</a>")
+        elif found := self.letter_url(letter_target(target)):
+            # a cross-reference to another letter of the edition (often an empty <ref/>
+            # whose text the source edition generates): a link labelled as letters are cited
+            url, label = found
+            self._open(node, "a", out, f' href="{escape(url)}" title="{escape(label)}"')
+            if children:
+                self._walk(children, out)
+            else:
+                out.append(escape(label))
             out.append("</a>")
         else:
             self._open(node, "span", out)

@@ -73,7 +73,11 @@ def renderer_for(room: ReadingRoom, root: str) -> HtmlRenderer:
             return None
         return root + urls.entry_path("term", eid), room.glossary_expansion(eid)
 
-    return HtmlRenderer(entry_url=entry_url, term_url=term_url)
+    def letter_url(target):
+        r = room.letters.get(target)
+        return (root + urls.letter_path(target), r["label"]) if r else None
+
+    return HtmlRenderer(entry_url=entry_url, term_url=term_url, letter_url=letter_url)
 
 
 def _party(room, agent: dict, root: str) -> dict:
