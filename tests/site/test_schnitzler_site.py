@@ -129,7 +129,8 @@ def test_empty_refs_to_other_letters_become_links_labelled_as_letters_are_cited(
         for t in targets:
             when = tei(t).xpath("//t:correspAction[@type='sent']/t:date/@when", namespaces=TEI)
             link = re.search(
-                rf'<a class="ref[^"]*" href="\.\./letters/{t}\.html" title="[^"]+">([^<]+)</a>', html
+                rf'<a class="ref[^"]*" href="\.\./letters/{t}\.html" title="[^"]+">([^<]+)</a>',
+                html,
             )
             assert link, (f.stem, t)
             if when:  # labelled as the letter is cited: its year and number in the year
