@@ -89,27 +89,22 @@ def letters(facts: EditionFacts, top: int = 20, **_) -> dict:
         f"over the {counts['letters']} letters between register persons or organisations; "
         f"{counts['left_out_unknown_party']} letters have a party not in the registers (not counted)."
     )
-    weight = Counter()
-    for (a, b), w in edges.items():
-        weight[a] += w
-        weight[b] += w
-    keep = {p for p, _ in weight.most_common(top)}
+    keep = _busiest(edges, top)
     chart_rows = [
         {"from": r["source_name"], "to": r["target_name"], "letters": r["letters"]}
         for r in rows
         if r["source"] in keep and r["target"] in keep
     ]
-    chart = charts.heatmap(
+    chart = _matrix(
+        facts,
         chart_rows,
+        keep,
         x="to",
         y="from",
-        value="letters",
         title=f"Who wrote to whom (the {len(keep)} busiest correspondents)",
         subtitle=desc,
         x_title="addressee",
         y_title="sender",
-        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
-        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["source", "source_name", "target", "target_name", "letters"]
     return result("network", "letters", "Correspondence network", desc, cols, rows, counts, chart)
@@ -127,30 +122,40 @@ def comentions(facts: EditionFacts, min_letters: int = 1, top: int = 20, **_) ->
         f"{counts['letters']} letters naming two or more register persons; "
         f"{counts['left_out_uncoded']} letters naming fewer are left out."
     )
-    weight = Counter()
-    for (a, b), w in edges.items():
-        weight[a] += w
-        weight[b] += w
-    keep = {p for p, _ in weight.most_common(top)}
+    keep = _busiest(edges, top)
     chart_rows = []
     for r in rows:
         if r["a"] in keep and r["b"] in keep:
             chart_rows.append({"x": r["a_name"], "y": r["b_name"], "letters": r["letters"]})
             chart_rows.append({"x": r["b_name"], "y": r["a_name"], "letters": r["letters"]})
-    chart = charts.heatmap(
+    chart = _matrix(
+        facts,
         chart_rows,
+        keep,
         x="x",
         y="y",
-        value="letters",
         title=f"Named together (the {len(keep)} most connected persons)",
         subtitle=desc,
         x_title="person",
         y_title="person",
-        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
-        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["a", "a_name", "b", "b_name", "letters"]
     return result("network", "comentions", "Co-mention network", desc, cols, rows, counts, chart)
+
+
+def _busiest(edges: Counter, top: int) -> list[str]:
+    """The ``top`` parties with the most letters on their edges, busiest first."""
+    weight: Counter = Counter()
+    for (a, b), w in edges.items():
+        weight[a] += w
+        weight[b] += w
+    return [p for p, _ in weight.most_common(top)]
+
+
+def _matrix(facts: EditionFacts, rows: list[dict], keep: list[str], **labels) -> dict:
+    """A heatmap of letters between the parties ``keep``, both axes in their order."""
+    names = [facts.name(p) for p in keep]
+    return charts.heatmap(rows, value="letters", x_sort=names, y_sort=names, **labels)
 
 
 def centrality(facts: EditionFacts, kind: str = "letters", min_letters: int = 1, **_) -> dict:

@@ -89,6 +89,14 @@ def _desc(what: str, n: int, uncoded: int, proposed: bool, extra: str = "") -> s
     )
 
 
+def _subject_bars(rows: list[dict], **spec) -> dict:
+    """Percentages per subject as horizontal bars, one beside the other per ``color``."""
+    return charts.bars(
+        rows, x="subject", y="percent", horizontal=True, stack=False, x_title="subject",
+        x_type="N", **spec
+    )  # fmt: skip
+
+
 def by_subject(facts: EditionFacts, proposed: bool = False, rollup: bool = False, **_) -> dict:
     letters = coded(facts, proposed, rollup)
     n_letters = Counter(s for subj in letters.values() for s in subj)
@@ -116,18 +124,12 @@ def by_subject(facts: EditionFacts, proposed: bool = False, rollup: bool = False
         for r in rows
         for m in ("letters", "words")
     ]
-    chart = charts.bars(
+    chart = _subject_bars(
         chart_rows,
-        x="subject",
-        y="percent",
         color="measure",
-        horizontal=True,
-        stack=False,
         title="Priorities: share of letters and of words per subject",
         subtitle=desc,
-        x_title="subject",
         y_title="% of coded letters / of their words",
-        x_type="N",
         sort=[r["label"] for r in rows],
     )
     cols = ["subject", "label", "letters", "share_letters", "words", "share_words"]
@@ -188,18 +190,12 @@ def by_writer(facts: EditionFacts, proposed: bool = False, rollup: bool = False,
         for r in rows
         if r["writer"] in top
     ]
-    chart = charts.bars(
+    chart = _subject_bars(
         chart_rows,
-        x="subject",
-        y="percent",
         color="writer",
-        horizontal=True,
-        stack=False,
         title="Priorities side by side: share of each main writer's letters per subject",
         subtitle=desc,
-        x_title="subject",
         y_title="% of the writer's coded letters",
-        x_type="N",
     )
     cols = [
         "writer",
