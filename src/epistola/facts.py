@@ -53,11 +53,6 @@ class EditionFacts:
     def order(self) -> list[str]:
         return list(self.letters)
 
-    def letters_of(self, ids) -> list[dict]:
-        """Summaries of the given letters in edition order."""
-        rows = [self.letters[i] for i in set(ids) if i in self.letters]
-        return sorted(rows, key=lambda r: r["number"] or 0)
-
     @cached_property
     def years(self) -> list[int | None]:
         """The letters' years in order; None last where some letter has no year."""

@@ -29,6 +29,7 @@ class ReadingRoom:
         self.facts = f = edition.facts
         self.cache: dict = {}  # derived lists pages share (register groups...)
         self.store = edition.store
+        self.tuples = f.tuples
         self.meta = edition.meta
         root = project_root or self.store.get_meta("project_root")
         self.project_root = Path(root) if root else None
@@ -59,9 +60,6 @@ class ReadingRoom:
         self.asset_paths = f.asset_paths
         self.resolve = f.resolve  # a reference -> its entry id, or None
         self.entry_data = f.entry_data
-
-    def tuples(self, sql: str, params=()) -> list[tuple]:
-        return self.store.tuples(sql, params)
 
     # -- facts read on first use (the shared ones live in edition.facts) ---------------------
     @property
