@@ -35,9 +35,11 @@ class ReadingRoom:
         self.project_root = Path(root) if root else None
         self.letters: dict[str, dict] = {}
         for lid, r in f.letters.items():
-            # the data (JSON, API) keep the edition's own forms; pages show the interface's
+            # the data (JSON, API) keep the edition's own forms; pages show the interface's.
+            # No word count: no page shows it, and a list of letters must not go stale (and be
+            # written again) because one letter's text was edited.
             self.letters[lid] = {
-                **r,
+                **{k: v for k, v in r.items() if k != "words"},
                 "data_label": r["label"],
                 "data_date_display": r["date_display"],
                 "label": localise_label(r["label"], self.ui_lang),
