@@ -5,7 +5,8 @@
 
 Each commit's ``src/`` is exported with ``git archive`` into a scratch folder and run with
 ``PYTHONPATH=<that folder>/src`` by this environment's Python (same packages for both). The
-runs alternate A, B, A, B... so that load from other work on the machine falls on both alike;
+runs alternate A, B, B, A, A, B... so that load from other work on the machine, and its drift
+while the benchmark runs, falls on both alike;
 each run is a fresh process that ingests the corpus into an empty edition file (two reader
 processes) and builds the whole static site (pages, search index, analyses) into an empty
 folder. Prints per run wall and CPU seconds (CPU: the process and its children), then the
@@ -115,7 +116,8 @@ def main() -> None:
         print(f"load average before: {load()}  ({os.cpu_count()} cores)", flush=True)
         runs: dict[str, list[dict]] = {"base": [], "head": []}
         for i in range(args.rounds):
-            for label in ("base", "head"):
+            # A B, then B A: load that rises or falls during the run falls on both alike
+            for label in ("base", "head") if i % 2 == 0 else ("head", "base"):
                 r = one_run(sides[label][1], corpus, scratch)
                 runs[label].append(r)
                 print(
