@@ -9,6 +9,8 @@ The pipeline, one module per stage (docs/architecture.md draws it)::
                       stand-off coding and subjects proposed by word rules
       -> store/       SQLite file (default) or PostgreSQL, behind one interface
       -> search/      full-text index built into the store
+         edition.py   the Python API; ``edition.facts`` (facts.py) the one cached view of an
+                      edition that analyse/ and render/ share
       -> analyse/     timeline, priorities, matters, quantities, persons, replies, network
       -> export/      open data: CMIF, CSV, JSON
       -> render/      pages (HTML, letter JSON and TEI), the book, the static search index

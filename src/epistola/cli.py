@@ -359,7 +359,7 @@ def stats(
 ):
     """Counts and tables of the research analyses (see docs/analyses.md)."""
     from .analyse import ANALYSES, run, to_csv
-    from .analyse.result import Facts, left_out_notes
+    from .analyse.result import left_out_notes
     from .edition import open_edition
 
     given = dict(
@@ -380,7 +380,7 @@ def stats(
                     if analysis != "network":
                         console.print("[yellow]--gexf/--graphml belong to 'network'[/]")
                         raise typer.Exit(2)
-                    n = write(Facts(ed), path, "mentions" if comentions else "letters")
+                    n = write(ed.facts, path, "mentions" if comentions else "letters")
                     console.print(f"{n} edges -> {path}")
     except EpistolaError as e:
         fail(e)

@@ -83,7 +83,7 @@ def load_project(path: str | Path) -> Project:
         data = tomllib.loads(cfg.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{cfg}: {e}") from None
-    errors: list[str] = []
+    errors: list[str] = []  # every check appends here; all are reported together
     where = str(cfg)
     known = {"edition", "sources", "front", "photographs", "coding", "outputs"}
     for key in data:
@@ -93,7 +93,41 @@ def load_project(path: str | Path) -> Project:
             where,
             f"unknown section [{key}] (known: {', '.join(sorted(known))})",
         )
-    ed = data.get("edition", {})
+    meta = _edition_meta(data.get("edition", {}), path, where, errors)
+    src = data.get("sources", {})
+    paths = _existing(errors, where, "[sources] paths", [path / p for p in src.get("paths", ["."])])
+    cmif = _existing(errors, where, "[sources] cmif", [path / p for p in src.get("cmif", [])])
+    front = _front_specs(data.get("front", []), path, where, errors)
+    photos = _photo_specs(data.get("photographs", []), path, where, errors)
+    coding = data.get("coding", {})
+    for key in ("matters", "subjects", "accepted"):
+        if key in coding:
+            _existing(errors, where, f"[coding] {key}", [path / coding[key]])
+    if errors:
+        raise ConfigError(f"{len(errors)} problem(s) in {cfg}:\n  " + "\n  ".join(errors))
+    return Project(
+        root=path,
+        meta=meta,
+        paths=paths,
+        cmif=cmif,
+        exclude=list(src.get("exclude", [])),
+        front=front,
+        photographs=photos,
+        coding=coding,
+        outputs=data.get("outputs", {}),
+        config_file=cfg,
+    )
+
+
+def _existing(errors: list, where: str, key: str, paths: list[Path]) -> list[Path]:
+    """``paths``, each checked to exist."""
+    for p in paths:
+        _check(errors, p.exists(), where, f"{key}: {p} does not exist")
+    return paths
+
+
+def _edition_meta(ed: dict, path: Path, where: str, errors: list) -> EditionMeta:
+    """The ``[edition]`` table, its languages checked."""
     meta = EditionMeta(
         title=str(ed.get("title", path.name)),
         subtitle=str(ed.get("subtitle", "")),
@@ -121,15 +155,13 @@ def load_project(path: str | Path) -> Project:
         f"[edition] interface_language: {meta.interface_language!r} has no catalogue "
         "(en, de or ru)",
     )
-    src = data.get("sources", {})
-    paths = [path / p for p in src.get("paths", ["."])]
-    for p in paths:
-        _check(errors, p.exists(), where, f"[sources] paths: {p} does not exist")
-    cmif = [path / p for p in src.get("cmif", [])]
-    for p in cmif:
-        _check(errors, p.exists(), where, f"[sources] cmif: {p} does not exist")
+    return meta
+
+
+def _front_specs(tables: list, path: Path, where: str, errors: list) -> list[FrontSpec]:
+    """The ``[[front]]`` tables; one without a file is reported and left out."""
     front = []
-    for i, f in enumerate(data.get("front", []), 1):
+    for i, f in enumerate(tables, 1):
         w = f"{where} [[front]] #{i}"
         kind = f.get("kind", "page")
         _check(
@@ -151,8 +183,13 @@ def load_project(path: str | Path) -> Project:
                 id=str(f.get("id", f"{kind}-{year}" if year else fp.stem)),
             )
         )
+    return front
+
+
+def _photo_specs(tables: list, path: Path, where: str, errors: list) -> list[PhotoSpec]:
+    """The ``[[photographs]]`` tables; one without a file is reported and left out."""
     photos = []
-    for i, ph in enumerate(data.get("photographs", []), 1):
+    for i, ph in enumerate(tables, 1):
         w = f"{where} [[photographs]] #{i}"
         if not _check(errors, "file" in ph, w, 'needs file = "images/....png"'):
             continue
@@ -168,29 +205,7 @@ def load_project(path: str | Path) -> Project:
                 date=ph.get("date"),
             )
         )
-    coding = data.get("coding", {})
-    for key in ("matters", "subjects", "accepted"):
-        if key in coding:
-            _check(
-                errors,
-                (path / coding[key]).exists(),
-                where,
-                f"[coding] {key}: {path / coding[key]} does not exist",
-            )
-    if errors:
-        raise ConfigError(f"{len(errors)} problem(s) in {cfg}:\n  " + "\n  ".join(errors))
-    return Project(
-        root=path,
-        meta=meta,
-        paths=paths,
-        cmif=cmif,
-        exclude=list(src.get("exclude", [])),
-        front=front,
-        photographs=photos,
-        coding=coding,
-        outputs=data.get("outputs", {}),
-        config_file=cfg,
-    )
+    return photos
 
 
 def project_from_sources(sources: list[str | Path]) -> Project:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .errors import UnknownEntry
+from .facts import EditionFacts
 from .model import EditionMeta, Letter
 from .model.refs import ref_key
 from .model.registers import Entry
@@ -36,6 +37,11 @@ class Edition:
 
     def __init__(self, store: Store):
         self.store = store
+
+    @cached_property
+    def facts(self) -> EditionFacts:
+        """The cached view of this edition that pages and analyses share (facts.py)."""
+        return EditionFacts(self)
 
     # -- metadata ---------------------------------------------------------------------------
     @cached_property

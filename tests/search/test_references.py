@@ -12,7 +12,6 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from epistola import open_edition
-from epistola.analyse.result import Facts
 from epistola.cli import app
 from epistola.render.room import ReadingRoom
 
@@ -67,4 +66,5 @@ def test_every_lookup_resolves_every_spelling(auden_edition, ref):
     with open_edition(auden_edition[0]) as ed:
         assert ed.entry(ref).id == "amp_person_1"
         assert ReadingRoom(ed).resolve(ref) == "amp_person_1"
-        assert Facts(ed).resolve(ref) == "amp_person_1"
+        assert ed.facts.resolve(ref) == "amp_person_1"
+        assert ed.facts.ref_id(ref) == "amp_person_1"  # the analyses' lookup

@@ -33,3 +33,37 @@ def test_views_options_and_csv(client):
     # a view the analysis lacks is a bad parameter value: 400, like every invalid parameter
     check(client.get("/api/stats/topics", params={"view": "nonsense"}), "/api/stats/{name}", 400)
     check(client.get("/api/stats/topics", params={"topics": "x"}), "/api/stats/{name}", 400)
+
+
+def test_stats_read_the_facts_the_pages_read(sample_edition):
+    """/api/stats answers from the edition's one cached view, loaded with the reading room: a
+    request reads no letter summaries again, and a second request reads no table but ``meta``
+    (which the server consults on every request)."""
+    from epistola import open_edition
+
+    with open_edition(sample_edition[0]) as ed:
+        app = create_app(ed)  # the reading room reads its facts here, through ed.facts
+        seen: list[str] = []
+        execute, tuples = ed.store.execute, ed.store.tuples
+
+        def spy(fn):
+            def call(sql, *args, **kw):
+                seen.append(sql)
+                return fn(sql, *args, **kw)
+
+            return call
+
+        ed.store.execute, ed.store.tuples = spy(execute), spy(tuples)
+        with TestClient(app) as c:
+            first = check(
+                c.get("/api/stats/timeline", params={"view": "year"}), "/api/stats/{name}"
+            )
+            assert first["counts"]["letters"] > 0
+            assert not [s for s in seen if "FROM letters ORDER BY number" in s]
+            assert not [s for s in seen if "FROM letter_agents" in s]
+            before = len(seen)
+            again = check(
+                c.get("/api/stats/timeline", params={"view": "year"}), "/api/stats/{name}"
+            )
+        assert again == first
+        assert [s for s in seen[before:] if "FROM meta " not in s] == []

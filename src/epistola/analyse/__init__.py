@@ -10,7 +10,8 @@ description (what it counts and over which letters), columns, rows, counts (lett
 and left out, and why) and, for most views, ``chart`` (a Vega-Lite spec). ``ANALYSES`` maps each
 name to its :class:`Analysis` (title, views, default view): the ``analyses`` extension point of
 plugins.py, to which ``register_analysis`` and entry points of the group ``epistola.analyses``
-add. Views take a :class:`Facts` (the cached view of the edition). See docs/analyses.md.
+add. Views take the edition's one cached view, ``edition.facts``
+(:class:`~epistola.facts.EditionFacts`). See docs/analyses.md.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from . import (
     topics,
     vocabulary,
 )
-from .result import Facts, to_csv, to_frame
+from .result import to_csv, to_frame
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,8 @@ def run(edition, name: str, view: str | None = None, **options) -> dict:
         from ..edition import open_edition
 
         with open_edition(edition) as ed:
-            return a.views[view](Facts(ed), **options)
-    facts = options.pop("_facts", None) or Facts(edition)
-    return a.views[view](facts, **options)
+            return a.views[view](ed.facts, **options)
+    return a.views[view](edition.facts, **options)
 
 
 __all__ = [

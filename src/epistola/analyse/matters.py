@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import cached_property
 
+from ..facts import EditionFacts
 from . import charts
-from .result import Facts, days, result
+from .result import days, result
 
 OUTCOMES = ("approved", "amended", "rejected", "deferred")
 
@@ -20,7 +21,7 @@ OUTCOMES = ("approved", "amended", "rejected", "deferred")
 class Ledger:
     """Every matter of the edition with its letter, date, decision and outcome."""
 
-    def __init__(self, facts: Facts):
+    def __init__(self, facts: EditionFacts):
         self.facts = facts
 
     @cached_property
@@ -31,12 +32,12 @@ class Ledger:
             "ORDER BY l.number, m.id"
         )
         for m in rows:
-            m["raised_by"] = f.resolve(m["raised_by"])
-            m["addressed_to"] = f.resolve(m["addressed_to"])
+            m["raised_by"] = f.ref_id(m["raised_by"])
+            m["addressed_to"] = f.ref_id(m["addressed_to"])
             m["answers"] = (m["answers"] or "").lstrip("#") or None
             senders = [s for s in f.senders(m["letter_id"]) if s]
             m["sender"] = senders[0] if senders else None
-            letter = f.by_id[m["letter_id"]]
+            letter = f.letters[m["letter_id"]]
             m["earliest"], m["latest"] = letter["earliest"], letter["latest"]
         return rows
 
@@ -84,7 +85,7 @@ def _base_desc(c: dict) -> str:
     )
 
 
-def ledger(facts: Facts, **_) -> dict:
+def ledger(facts: EditionFacts, **_) -> dict:
     led = Ledger(facts)
     rows = []
     for m in led.matters:
@@ -138,7 +139,7 @@ def ledger(facts: Facts, **_) -> dict:
     return result("matters", "ledger", "Ledger of matters", desc, cols, rows, counts, chart)
 
 
-def referrals(facts: Facts, **_) -> dict:
+def referrals(facts: EditionFacts, **_) -> dict:
     """Who raises, through whose letter, to whom, and who decides."""
     led = Ledger(facts)
     per = Counter()
@@ -190,7 +191,7 @@ def referrals(facts: Facts, **_) -> dict:
     )
 
 
-def outcomes(facts: Facts, **_) -> dict:
+def outcomes(facts: EditionFacts, **_) -> dict:
     """Outcome shares of raised matters, per subject and over all subjects."""
     led = Ledger(facts)
     per = defaultdict(Counter)
@@ -234,7 +235,7 @@ def outcomes(facts: Facts, **_) -> dict:
     return result("matters", "outcomes", "Outcome shares", desc, cols, rows, counts, chart)
 
 
-def timing(facts: Facts, **_) -> dict:
+def timing(facts: EditionFacts, **_) -> dict:
     """Days from the letter raising a matter to the letter deciding it, as [min, max]."""
     led = Ledger(facts)
     rows = []

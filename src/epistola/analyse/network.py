@@ -14,17 +14,18 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations
 
+from ..facts import EditionFacts
 from . import charts
-from .result import COUNTED_MENTION, Facts, result
+from .result import COUNTED_MENTION, result
 
 SAMPLE = 200  # betweenness is exact up to this many nodes
 
 
-def letter_edges(facts: Facts) -> tuple[Counter, dict]:
+def letter_edges(facts: EditionFacts) -> tuple[Counter, dict]:
     edges = Counter()
     unknown = 0
     considered = 0
-    for r in facts.letters:
+    for r in facts.letters.values():
         sent, recv = facts.senders(r["id"]), facts.addressees(r["id"])
         if None in sent or None in recv or not sent or not recv:
             unknown += 1
@@ -36,7 +37,7 @@ def letter_edges(facts: Facts) -> tuple[Counter, dict]:
     return edges, counts
 
 
-def mention_edges(facts: Facts, min_letters: int = 1) -> tuple[Counter, dict]:
+def mention_edges(facts: EditionFacts, min_letters: int = 1) -> tuple[Counter, dict]:
     per_letter: dict[str, set] = {}
     for m in facts.store.execute(
         "SELECT m.letter_id, m.entry_id FROM letter_mentions m JOIN entries e ON e.id = m.entry_id "
@@ -53,7 +54,7 @@ def mention_edges(facts: Facts, min_letters: int = 1) -> tuple[Counter, dict]:
     return edges, counts
 
 
-def graph(facts: Facts, kind: str = "letters", min_letters: int = 1):
+def graph(facts: EditionFacts, kind: str = "letters", min_letters: int = 1):
     """The networkx graph: DiGraph of letters, or Graph of co-mentions; nodes carry 'label'."""
     import networkx as nx
 
@@ -71,7 +72,7 @@ def graph(facts: Facts, kind: str = "letters", min_letters: int = 1):
     return g
 
 
-def letters(facts: Facts, top: int = 20, **_) -> dict:
+def letters(facts: EditionFacts, top: int = 20, **_) -> dict:
     edges, counts = letter_edges(facts)
     rows = [
         {
@@ -88,33 +89,28 @@ def letters(facts: Facts, top: int = 20, **_) -> dict:
         f"over the {counts['letters']} letters between register persons or organisations; "
         f"{counts['left_out_unknown_party']} letters have a party not in the registers (not counted)."
     )
-    weight = Counter()
-    for (a, b), w in edges.items():
-        weight[a] += w
-        weight[b] += w
-    keep = {p for p, _ in weight.most_common(top)}
+    keep = _busiest(edges, top)
     chart_rows = [
         {"from": r["source_name"], "to": r["target_name"], "letters": r["letters"]}
         for r in rows
         if r["source"] in keep and r["target"] in keep
     ]
-    chart = charts.heatmap(
+    chart = _matrix(
+        facts,
         chart_rows,
+        keep,
         x="to",
         y="from",
-        value="letters",
         title=f"Who wrote to whom (the {len(keep)} busiest correspondents)",
         subtitle=desc,
         x_title="addressee",
         y_title="sender",
-        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
-        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["source", "source_name", "target", "target_name", "letters"]
     return result("network", "letters", "Correspondence network", desc, cols, rows, counts, chart)
 
 
-def comentions(facts: Facts, min_letters: int = 1, top: int = 20, **_) -> dict:
+def comentions(facts: EditionFacts, min_letters: int = 1, top: int = 20, **_) -> dict:
     edges, counts = mention_edges(facts, int(min_letters))
     rows = [
         {"a": a, "a_name": facts.name(a), "b": b, "b_name": facts.name(b), "letters": w}
@@ -126,33 +122,43 @@ def comentions(facts: Facts, min_letters: int = 1, top: int = 20, **_) -> dict:
         f"{counts['letters']} letters naming two or more register persons; "
         f"{counts['left_out_uncoded']} letters naming fewer are left out."
     )
-    weight = Counter()
-    for (a, b), w in edges.items():
-        weight[a] += w
-        weight[b] += w
-    keep = {p for p, _ in weight.most_common(top)}
+    keep = _busiest(edges, top)
     chart_rows = []
     for r in rows:
         if r["a"] in keep and r["b"] in keep:
             chart_rows.append({"x": r["a_name"], "y": r["b_name"], "letters": r["letters"]})
             chart_rows.append({"x": r["b_name"], "y": r["a_name"], "letters": r["letters"]})
-    chart = charts.heatmap(
+    chart = _matrix(
+        facts,
         chart_rows,
+        keep,
         x="x",
         y="y",
-        value="letters",
         title=f"Named together (the {len(keep)} most connected persons)",
         subtitle=desc,
         x_title="person",
         y_title="person",
-        x_sort=[facts.name(p) for p, _ in weight.most_common(top)],
-        y_sort=[facts.name(p) for p, _ in weight.most_common(top)],
     )
     cols = ["a", "a_name", "b", "b_name", "letters"]
     return result("network", "comentions", "Co-mention network", desc, cols, rows, counts, chart)
 
 
-def centrality(facts: Facts, kind: str = "letters", min_letters: int = 1, **_) -> dict:
+def _busiest(edges: Counter, top: int) -> list[str]:
+    """The ``top`` parties with the most letters on their edges, busiest first."""
+    weight: Counter = Counter()
+    for (a, b), w in edges.items():
+        weight[a] += w
+        weight[b] += w
+    return [p for p, _ in weight.most_common(top)]
+
+
+def _matrix(facts: EditionFacts, rows: list[dict], keep: list[str], **labels) -> dict:
+    """A heatmap of letters between the parties ``keep``, both axes in their order."""
+    names = [facts.name(p) for p in keep]
+    return charts.heatmap(rows, value="letters", x_sort=names, y_sort=names, **labels)
+
+
+def centrality(facts: EditionFacts, kind: str = "letters", min_letters: int = 1, **_) -> dict:
     import networkx as nx
 
     g = graph(facts, kind, int(min_letters))
@@ -241,13 +247,13 @@ def _eigenvector(g) -> dict:
     return out
 
 
-def comention_centrality(facts: Facts, min_letters: int = 2, **options) -> dict:
+def comention_centrality(facts: EditionFacts, min_letters: int = 2, **options) -> dict:
     """Centralities of persons named together in at least ``min_letters`` letters."""
     options.pop("kind", None)
     return centrality(facts, kind="mentions", min_letters=min_letters, **options)
 
 
-def write(facts: Facts, path, kind: str = "letters", fmt: str | None = None) -> int:
+def write(facts: EditionFacts, path, kind: str = "letters", fmt: str | None = None) -> int:
     """Write the graph as GEXF or GraphML (by ``fmt`` or the file suffix); return its edges."""
     import networkx as nx
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import ANALYSES, run
 from .charts import svg as render_svg
-from .result import Facts, left_out_notes, to_csv
+from .result import left_out_notes, to_csv
 
 ROWS_SHOWN = 300  # longer tables are cut on the page; the CSV has every row
 
@@ -30,14 +30,13 @@ def analysis_pages(edition, *, charts: bool = True, only=None) -> list[dict]:
 
         with open_edition(edition) as ed:
             return analysis_pages(ed, charts=charts, only=only)
-    facts = Facts(edition)
     pages = []
     for a in ANALYSES.values():
         if only is not None and a.name not in only:
             continue
         views = [a.default, *(v for v in a.views if v != a.default)]
         for view in views:
-            res = run(edition, a.name, view, _facts=facts)
+            res = run(edition, a.name, view)  # one edition.facts for all
             if not res["rows"] or not res["counts"].get("letters"):
                 continue
             spec = res.get("chart")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ..facts import EditionFacts
 from . import charts
-from .result import COUNTED_MENTION, Facts, result, year_of
+from .result import COUNTED_MENTION, result, year_of
 
 
-def _mentions(facts: Facts) -> list[dict]:
+def _mentions(facts: EditionFacts) -> list[dict]:
     return facts.store.execute(
         "SELECT m.letter_id, m.entry_id, m.stance FROM letter_mentions m "
         "JOIN entries e ON e.id = m.entry_id "
@@ -22,12 +23,12 @@ def _mentions(facts: Facts) -> list[dict]:
     )
 
 
-def _counts(facts: Facts, mentions: list[dict]) -> dict:
+def _counts(facts: EditionFacts, mentions: list[dict]) -> dict:
     letters = {m["letter_id"] for m in mentions}
     return {"letters": len(letters), "left_out_uncoded": len(facts.letters) - len(letters)}
 
 
-def mentions(facts: Facts, top: int = 25, **_) -> dict:
+def mentions(facts: EditionFacts, top: int = 25, **_) -> dict:
     ms = _mentions(facts)
     letters = defaultdict(set)
     n = Counter()
@@ -39,7 +40,7 @@ def mentions(facts: Facts, top: int = 25, **_) -> dict:
         n[p] += 1
         if m["stance"]:
             stance[p] += 1
-        y = year_of(facts.by_id[m["letter_id"]])
+        y = year_of(facts.letters[m["letter_id"]])
         if y is not None:
             years[p].add(y)
     rows = [
@@ -77,14 +78,14 @@ def mentions(facts: Facts, top: int = 25, **_) -> dict:
     return result("persons", "mentions", "Persons mentioned", desc, cols, rows, counts, chart)
 
 
-def over_time(facts: Facts, top: int = 15, person: str | None = None, **_) -> dict:
+def over_time(facts: EditionFacts, top: int = 15, person: str | None = None, **_) -> dict:
     ms = _mentions(facts)
     per = defaultdict(set)
     imprecise = set()
     for m in ms:
         if person and m["entry_id"] != person:
             continue
-        y = year_of(facts.by_id[m["letter_id"]])
+        y = year_of(facts.letters[m["letter_id"]])
         if y is None:
             imprecise.add(m["letter_id"])
             continue
@@ -122,11 +123,11 @@ def over_time(facts: Facts, top: int = 15, person: str | None = None, **_) -> di
     )
 
 
-def stances(facts: Facts, **_) -> dict:
+def stances(facts: EditionFacts, **_) -> dict:
     ms = [m for m in _mentions(facts) if m["stance"]]
     per = Counter()
     for m in ms:
-        letter = facts.by_id[m["letter_id"]]
+        letter = facts.letters[m["letter_id"]]
         writers = [w for w in facts.senders(m["letter_id"]) if w] or [None]
         for w in writers:
             per[(m["entry_id"], m["stance"], letter["earliest"], m["letter_id"], w)] += 1

@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
+from ..facts import EditionFacts
 from ..model.text import plain_text
 from ..read.xml import refs
 from ..store.codec import letter_from_plain
 from . import charts
-from .result import Facts, result, year_of
+from .result import result, year_of
 
 EDITOR_LEVELS = ("letter", "passage", "standoff")
 
 
-def coded(facts: Facts, proposed: bool = False, rollup: bool = False) -> dict[str, dict[str, int]]:
+def coded(
+    facts: EditionFacts, proposed: bool = False, rollup: bool = False
+) -> dict[str, dict[str, int]]:
     """letter id -> {subject id: words about it}, for letters with at least one subject."""
     levels = EDITOR_LEVELS + (("proposed",) if proposed else ())
     marks = ",".join("?" * len(levels))
@@ -34,7 +37,7 @@ def coded(facts: Facts, proposed: bool = False, rollup: bool = False) -> dict[st
         (passage if r["level"] == "passage" else whole)[r["letter_id"]].add(sid)
     out: dict[str, dict[str, int]] = {}
     for lid in set(whole) | set(passage):
-        letter = facts.by_id.get(lid)
+        letter = facts.letters.get(lid)
         if letter is None:
             continue
         words = {s: letter["words"] for s in whole[lid]}
@@ -45,7 +48,7 @@ def coded(facts: Facts, proposed: bool = False, rollup: bool = False) -> dict[st
     return out
 
 
-def _passage_words(facts: Facts, lid: str, subjects: set, rollup: bool) -> dict[str, int]:
+def _passage_words(facts: EditionFacts, lid: str, subjects: set, rollup: bool) -> dict[str, int]:
     # the stored JSON has no text trees (the codec keeps the TEI instead): build them
     letter = letter_from_plain(
         json.loads(facts.store.scalar("SELECT data FROM letters WHERE id = ?", (lid,)))
@@ -86,13 +89,21 @@ def _desc(what: str, n: int, uncoded: int, proposed: bool, extra: str = "") -> s
     )
 
 
-def by_subject(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -> dict:
+def _subject_bars(rows: list[dict], **spec) -> dict:
+    """Percentages per subject as horizontal bars, one beside the other per ``color``."""
+    return charts.bars(
+        rows, x="subject", y="percent", horizontal=True, stack=False, x_title="subject",
+        x_type="N", **spec
+    )  # fmt: skip
+
+
+def by_subject(facts: EditionFacts, proposed: bool = False, rollup: bool = False, **_) -> dict:
     letters = coded(facts, proposed, rollup)
     n_letters = Counter(s for subj in letters.values() for s in subj)
     n_words = Counter()
     for subj in letters.values():
         n_words.update(subj)
-    total_words = sum(facts.by_id[lid]["words"] for lid in letters)
+    total_words = sum(facts.letters[lid]["words"] for lid in letters)
     rows = [
         {
             "subject": s,
@@ -113,18 +124,12 @@ def by_subject(facts: Facts, proposed: bool = False, rollup: bool = False, **_) 
         for r in rows
         for m in ("letters", "words")
     ]
-    chart = charts.bars(
+    chart = _subject_bars(
         chart_rows,
-        x="subject",
-        y="percent",
         color="measure",
-        horizontal=True,
-        stack=False,
         title="Priorities: share of letters and of words per subject",
         subtitle=desc,
-        x_title="subject",
         y_title="% of coded letters / of their words",
-        x_type="N",
         sort=[r["label"] for r in rows],
     )
     cols = ["subject", "label", "letters", "share_letters", "words", "share_words"]
@@ -133,7 +138,7 @@ def by_subject(facts: Facts, proposed: bool = False, rollup: bool = False, **_) 
     )
 
 
-def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -> dict:
+def by_writer(facts: EditionFacts, proposed: bool = False, rollup: bool = False, **_) -> dict:
     letters = coded(facts, proposed, rollup)
     per = defaultdict(Counter)  # writer -> subject -> letters
     words = defaultdict(Counter)
@@ -147,7 +152,7 @@ def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -
             continue
         for w in writers:
             writer_letters[w] += 1
-            writer_words[w] += facts.by_id[lid]["words"]
+            writer_words[w] += facts.letters[lid]["words"]
             per[w].update(subj.keys())
             words[w].update(subj)
     rows = []
@@ -185,18 +190,12 @@ def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -
         for r in rows
         if r["writer"] in top
     ]
-    chart = charts.bars(
+    chart = _subject_bars(
         chart_rows,
-        x="subject",
-        y="percent",
         color="writer",
-        horizontal=True,
-        stack=False,
         title="Priorities side by side: share of each main writer's letters per subject",
         subtitle=desc,
-        x_title="subject",
         y_title="% of the writer's coded letters",
-        x_type="N",
     )
     cols = [
         "writer",
@@ -211,13 +210,13 @@ def by_writer(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -
     return result("priorities", "writers", "Priorities per writer", desc, cols, rows, counts, chart)
 
 
-def by_year(facts: Facts, proposed: bool = False, rollup: bool = False, **_) -> dict:
+def by_year(facts: EditionFacts, proposed: bool = False, rollup: bool = False, **_) -> dict:
     letters = coded(facts, proposed, rollup)
     per = defaultdict(Counter)
     year_letters = Counter()
     imprecise = 0
     for lid, subj in letters.items():
-        y = year_of(facts.by_id[lid])
+        y = year_of(facts.letters[lid])
         if y is None:
             imprecise += 1
             continue

@@ -15,9 +15,10 @@ import statistics
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from ..facts import EditionFacts
 from . import charts
 from .matters import Ledger
-from .result import Facts, result
+from .result import result
 
 
 def significant_digits(x: float) -> int:
@@ -31,14 +32,14 @@ def is_round(x: float) -> bool:
     return 0 < significant_digits(x) <= 2
 
 
-def _figures(facts: Facts) -> list[dict]:
+def _figures(facts: EditionFacts) -> list[dict]:
     return facts.store.execute(
         "SELECT q.*, l.number FROM quantities q JOIN letters l ON l.id = q.letter_id "
         "WHERE q.quantity IS NOT NULL ORDER BY l.number"
     )
 
 
-def pairs_of(facts: Facts) -> tuple[list[dict], int]:
+def pairs_of(facts: EditionFacts) -> tuple[list[dict], int]:
     """(pairs of proposed and decided figures, decided figures with no proposed one)."""
     figures = _figures(facts)
     led = Ledger(facts)
@@ -79,7 +80,7 @@ def pairs_of(facts: Facts) -> tuple[list[dict], int]:
     return pairs, unpaired
 
 
-def _counts(facts: Facts, figures: list[dict]) -> dict:
+def _counts(facts: EditionFacts, figures: list[dict]) -> dict:
     letters = {q["letter_id"] for q in figures}
     return {
         "letters": len(letters),
@@ -89,7 +90,7 @@ def _counts(facts: Facts, figures: list[dict]) -> dict:
     }
 
 
-def pairs(facts: Facts, **_) -> dict:
+def pairs(facts: EditionFacts, **_) -> dict:
     rows, unpaired = pairs_of(facts)
     counts = {**_counts(facts, _figures(facts)), "pairs": len(rows), "left_out_unpaired": unpaired}
     desc = (
@@ -129,7 +130,7 @@ def _ratio_chart(rows, desc):
     )
 
 
-def commodities(facts: Facts, **_) -> dict:
+def commodities(facts: EditionFacts, **_) -> dict:
     figures = _figures(facts)
     prs, unpaired = pairs_of(facts)
     n = defaultdict(Counter)
@@ -179,7 +180,7 @@ def commodities(facts: Facts, **_) -> dict:
     )
 
 
-def roundness(facts: Facts, **_) -> dict:
+def roundness(facts: EditionFacts, **_) -> dict:
     figures = _figures(facts)
     rows = []
     for status in ("proposed", "decided"):

@@ -14,11 +14,12 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from ..facts import EditionFacts
 from . import charts
-from .result import Facts, days, result
+from .result import days, result
 
 
-def reply_pairs(facts: Facts) -> tuple[list[dict], dict]:
+def reply_pairs(facts: EditionFacts) -> tuple[list[dict], dict]:
     """Every (letter, reply) pair with its rule and day range; and what was left out."""
     links = facts.store.execute(
         "SELECT letter_id, type, target FROM letter_links "
@@ -43,7 +44,7 @@ def reply_pairs(facts: Facts) -> tuple[list[dict], dict]:
         if (a, b) in seen:
             continue
         seen.add((a, b))
-        la, lb = facts.by_id.get(a), facts.by_id.get(b)
+        la, lb = facts.letters.get(a), facts.letters.get(b)
         if la is None or lb is None:
             left["left_out_missing"] += 1
             continue
@@ -70,7 +71,7 @@ def reply_pairs(facts: Facts) -> tuple[list[dict], dict]:
                 "max_days": hi,
             }
         )
-    rows.sort(key=lambda r: (facts.by_id[r["letter"]]["number"], r["reply"]))
+    rows.sort(key=lambda r: (facts.letters[r["letter"]]["number"], r["reply"]))
     return rows, left
 
 
@@ -81,7 +82,7 @@ RULE = (
 )
 
 
-def pairs(facts: Facts, **_) -> dict:
+def pairs(facts: EditionFacts, **_) -> dict:
     rows, left = reply_pairs(facts)
     counts = {"letters": len(rows), **left}
     desc = (
@@ -118,7 +119,7 @@ def pairs(facts: Facts, **_) -> dict:
     return result("replies", "pairs", "Letters and their replies", desc, cols, rows, counts, chart)
 
 
-def kinds(facts: Facts, by: str = "letter", **_) -> dict:
+def kinds(facts: EditionFacts, by: str = "letter", **_) -> dict:
     """Reply times per kind of message (of the letter answered, or with by="reply" the reply)."""
     rows_, left = reply_pairs(facts)
     key = "kind" if by == "letter" else "reply_kind"

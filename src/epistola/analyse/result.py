@@ -1,4 +1,7 @@
-"""What every analysis returns, and the facts about letters that several analyses share.
+"""What every analysis returns, and small helpers several analyses share.
+
+The facts they read (letters, parties, names, subjects) are the edition's one cached view,
+``edition.facts`` (:mod:`epistola.facts`).
 
 A result is a plain dict (JSON-able, the same in the CLI, the Python API and the web API)::
 
@@ -16,11 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-
-from ..model.refs import resolve_ref
 
 
 def result(
@@ -110,99 +109,6 @@ COUNTED_MENTION = (
     "SELECT 1 FROM letter_agents s WHERE s.letter_id = m.letter_id AND s.action = 'sent' "
     "AND s.entry_id = m.entry_id)))"
 )
-
-
-@dataclass
-class Facts:
-    """Look-ups shared by the analyses of one edition, made once per run."""
-
-    edition: object
-
-    @property
-    def store(self):
-        return self.edition.store
-
-    @cached_property
-    def letters(self) -> list[dict]:
-        """Every letter: id, number, year, kind, earliest, latest, words (edition order)."""
-        return self.store.execute(
-            "SELECT id, number, year, kind, earliest, latest, words, sender, addressee "
-            "FROM letters ORDER BY number"
-        )
-
-    @cached_property
-    def by_id(self) -> dict[str, dict]:
-        return {r["id"]: r for r in self.letters}
-
-    @cached_property
-    def _entries(self) -> list[dict]:
-        return self.store.execute("SELECT id, name, kind FROM entries")
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        """Register id -> display name (every kind)."""
-        return {r["id"]: r["name"] for r in self._entries}
-
-    @cached_property
-    def kinds(self) -> dict[str, str]:
-        """Register id -> kind (person, org, place...)."""
-        return {r["id"]: r["kind"] for r in self._entries}
-
-    def name(self, entry_id: str | None) -> str | None:
-        if entry_id is None:
-            return None
-        return self.names.get(entry_id, entry_id)
-
-    @cached_property
-    def aliases(self) -> dict[str, str]:
-        return {
-            r["alias"]: r["entry_id"]
-            for r in self.store.execute("SELECT alias, entry_id FROM entry_aliases")
-        }
-
-    def resolve(self, ref: str | None) -> str | None:
-        """A register reference as written in coding (``#id``, id or URI) -> entry id."""
-        if not ref:
-            return None
-        return resolve_ref(ref, self.aliases) or ref.strip().lstrip("#")  # unknown: as written
-
-    @cached_property
-    def parties(self) -> dict[str, dict[str, list]]:
-        """letter id -> {"sent": [entry ids or None], "received": [...]}, in source order."""
-        out: dict[str, dict[str, list]] = {}
-        for r in self.store.execute(
-            "SELECT letter_id, action, entry_id, kind FROM letter_agents "
-            "WHERE action IN ('sent', 'received') AND (ref IS NOT NULL OR name IS NOT NULL "
-            "OR kind IS NOT NULL) ORDER BY letter_id, action, position"
-        ):
-            out.setdefault(r["letter_id"], {"sent": [], "received": []})[r["action"]].append(
-                r["entry_id"]
-            )
-        return out
-
-    def senders(self, letter_id: str) -> list:
-        return self.parties.get(letter_id, {}).get("sent", [])
-
-    def addressees(self, letter_id: str) -> list:
-        return self.parties.get(letter_id, {}).get("received", [])
-
-    @cached_property
-    def subject_labels(self) -> dict[str, str]:
-        return {
-            r["id"]: r["name"]
-            for r in self.store.execute("SELECT id, name FROM entries WHERE kind = 'subject'")
-        }
-
-    @cached_property
-    def subject_parents(self) -> dict[str, str | None]:
-        return {r["id"]: r["parent"] for r in self.store.execute("SELECT id, parent FROM subjects")}
-
-    def top_subject(self, sid: str) -> str:
-        seen = set()
-        while self.subject_parents.get(sid) and sid not in seen:
-            seen.add(sid)
-            sid = self.subject_parents[sid]
-        return sid
 
 
 def month_of(letter: dict) -> str | None:

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ..facts import EditionFacts
 from . import charts
-from .result import Facts, month_of, result, year_of
+from .result import month_of, result, year_of
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def _dated(facts: Facts):
-    dated = [r for r in facts.letters if r["earliest"]]
+def _dated(facts: EditionFacts):
+    dated = [r for r in facts.letters.values() if r["earliest"]]
     return dated, len(facts.letters) - len(dated)
 
 
-def by_year(facts: Facts, **_) -> dict:
+def by_year(facts: EditionFacts, **_) -> dict:
     dated, undated = _dated(facts)
     years = Counter(y for r in dated if (y := year_of(r)) is not None)
     imprecise = sum(1 for r in dated if year_of(r) is None)
@@ -43,7 +44,7 @@ def by_year(facts: Facts, **_) -> dict:
     )
 
 
-def by_month(facts: Facts, **_) -> dict:
+def by_month(facts: EditionFacts, **_) -> dict:
     """Month of the year across all years: what the seasonal selection of letters looks like."""
     dated, undated = _dated(facts)
     months = [m for r in dated if (m := month_of(r)) is not None]
@@ -87,7 +88,7 @@ def by_month(facts: Facts, **_) -> dict:
     )
 
 
-def calendar(facts: Facts, **_) -> dict:
+def calendar(facts: EditionFacts, **_) -> dict:
     dated, undated = _dated(facts)
     per = Counter(m for r in dated if (m := month_of(r)) is not None)
     rows = []
@@ -127,7 +128,7 @@ def calendar(facts: Facts, **_) -> dict:
     return result("timeline", "calendar", "Calendar of letters", desc, cols, rows, counts, chart)
 
 
-def correspondents(facts: Facts, top: int = 12, **_) -> dict:
+def correspondents(facts: EditionFacts, top: int = 12, **_) -> dict:
     """Letters per correspondent, direction (sent by / received by) and year."""
     dated, undated = _dated(facts)
     per = Counter()
@@ -183,7 +184,7 @@ def correspondents(facts: Facts, top: int = 12, **_) -> dict:
     return result("timeline", "correspondents", title, desc, cols, rows, counts, chart)
 
 
-def gaps(facts: Facts, min_months: int = 1, **_) -> dict:
+def gaps(facts: EditionFacts, min_months: int = 1, **_) -> dict:
     """Runs of months without a letter between the first and the last month with one."""
     dated, undated = _dated(facts)
     months = {m for r in dated if (m := month_of(r)) is not None}

@@ -14,8 +14,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..facts import EditionFacts
 from . import charts
-from .result import Facts, result, year_of
+from .result import result, year_of
 from .words import bag
 
 MIN_LETTER_WORDS = 20
@@ -28,8 +29,8 @@ def default_topics(n_letters: int) -> int:
     return max(2, min(12, n_letters // 12))
 
 
-def model(facts: Facts, topics: int | None = None) -> dict:
-    """Fit (once per Facts and n) and return letters, weights (letters x n), words per topic."""
+def model(facts: EditionFacts, topics: int | None = None) -> dict:
+    """Fit (once per EditionFacts and n) and return letters, weights (letters x n), words per topic."""
     cache = facts.__dict__.setdefault("_topics", {})
     b = bag(facts)
     kept = [i for i, c in enumerate(b.counts) if sum(c.values()) >= MIN_LETTER_WORDS]
@@ -80,7 +81,7 @@ def _desc(m: dict, extra: str) -> str:
     )
 
 
-def topics(facts: Facts, topics: int | None = None, **_) -> dict:
+def topics(facts: EditionFacts, topics: int | None = None, **_) -> dict:
     m = model(facts, topics)
     rows = []
     if m["words"]:
@@ -174,7 +175,7 @@ def _shares_by(facts, m, group_of, what: str, view: str, left: dict, sort_groups
     return result("topics", view, f"Topics per {what}", desc, cols, rows, counts, chart)
 
 
-def writers(facts: Facts, topics: int | None = None, top: int = 20, **_) -> dict:
+def writers(facts: EditionFacts, topics: int | None = None, top: int = 20, **_) -> dict:
     m = model(facts, topics)
     unknown = sum(1 for lid in m["letters"] if not any(facts.senders(lid)))
 
@@ -188,12 +189,12 @@ def writers(facts: Facts, topics: int | None = None, top: int = 20, **_) -> dict
                       {"left_out_unknown_party": unknown}, order)  # fmt: skip
 
 
-def years(facts: Facts, topics: int | None = None, **_) -> dict:
+def years(facts: EditionFacts, topics: int | None = None, **_) -> dict:
     m = model(facts, topics)
     left = {"left_out_imprecise": 0}
 
     def group_of(lid):
-        y = year_of(facts.by_id[lid])
+        y = year_of(facts.letters[lid])
         if y is None:
             left["left_out_imprecise"] += 1
             return []

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..facts import EditionFacts
 from . import charts
-from .result import Facts, result, year_of
+from .result import result, year_of
 from .words import bag
 
 MIN_COUNT = 3
@@ -35,7 +36,9 @@ def _matrix(b):
     return m, list(vocab)
 
 
-def keyness(facts: Facts, groups: dict[str, list[str]], top: int = TOP, min_words: int = MIN_WORDS):
+def keyness(
+    facts: EditionFacts, groups: dict[str, list[str]], top: int = TOP, min_words: int = MIN_WORDS
+):
     """``groups``: label -> letter ids. Yields rows for each group with enough words."""
     from scipy.sparse import csr_matrix
 
@@ -146,10 +149,10 @@ def _view(facts, view, groups, what, left, top, min_words):
                   counts, chart)  # fmt: skip
 
 
-def writers(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
+def writers(facts: EditionFacts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
     groups: dict[str, list[str]] = {}
     unknown = 0
-    for r in facts.letters:
+    for r in facts.letters.values():
         senders = [s for s in facts.senders(r["id"]) if s]
         if not senders:
             unknown += 1
@@ -160,10 +163,10 @@ def writers(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> di
     return _view(facts, "writers", groups, "writer", left, top, min_words)
 
 
-def years(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
+def years(facts: EditionFacts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
     groups: dict[str, list[str]] = {}
     undated = imprecise = 0
-    for r in facts.letters:
+    for r in facts.letters.values():
         y = year_of(r)
         if y is None:
             if r["earliest"]:
@@ -176,7 +179,7 @@ def years(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict
     return _view(facts, "years", dict(sorted(groups.items())), "year", left, top, min_words)
 
 
-def correspondences(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
+def correspondences(facts: EditionFacts, top: int = TOP, min_words: int = MIN_WORDS, **_) -> dict:
     groups: dict[str, list[str]] = {}
     for r in facts.store.execute(
         "SELECT letter_id, correspondence FROM letter_correspondences ORDER BY correspondence"
@@ -185,7 +188,11 @@ def correspondences(facts: Facts, top: int = TOP, min_words: int = MIN_WORDS, **
     named = {r["id"]: r["name"] for r in facts.store.execute("SELECT id, name FROM entries")}
     groups = {named.get(k, k): v for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))}
     inside = {lid for v in groups.values() for lid in v}
-    left = {"left_out_no_correspondence": sum(1 for r in facts.letters if r["id"] not in inside)}
+    left = {
+        "left_out_no_correspondence": sum(
+            1 for r in facts.letters.values() if r["id"] not in inside
+        )
+    }
     return _view(facts, "correspondences", groups, "correspondence", left, top, min_words)
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..facts import EditionFacts
 from ..search.fold import (
     CYRILLIC_LANGS,
     SNOWBALL,
@@ -29,7 +30,6 @@ from ..search.fold import (
     is_cyrillic,
     tokens,
 )
-from .result import Facts
 from .stopwords import FUNCTION_WORDS, RUSSIAN, RUSSIAN_POS
 
 COMMON_SHARE = 0.4  # keys in more of the letters than this are the edition's stop words
@@ -109,20 +109,18 @@ class Bag:
     without_text: int  # letters with no words of their own text
 
 
-def bag(facts: Facts) -> Bag:
-    """The bag of words of the edition (made once per :class:`Facts`)."""
+def bag(facts: EditionFacts) -> Bag:
+    """The bag of words of the edition (made once per :class:`EditionFacts`)."""
     cached = facts.__dict__.get("_bag")
     if cached is None:
         cached = facts.__dict__["_bag"] = _make_bag(facts)
     return cached
 
 
-def _make_bag(facts: Facts) -> Bag:
+def _make_bag(facts: EditionFacts) -> Bag:
     meta = facts.store.get_meta("search") or {}
     default = base_lang((meta.get("languages") or [""])[0]) if isinstance(meta, dict) else ""
-    langs = {
-        r["id"]: r["languages"] for r in facts.store.execute("SELECT id, languages FROM letters")
-    }
+    langs = {lid: r["languages"] for lid, r in facts.letters.items()}
     per: dict[str, Counter] = {}
     spellings: dict[str, Counter] = {}
     for r in facts.store.execute(
@@ -146,7 +144,7 @@ def _make_bag(facts: Facts) -> Bag:
         for k, (_, w) in zip(keys, pairs, strict=True):
             if k and k != w:
                 spellings.setdefault(k, Counter())[w] += 1
-    order = [r["id"] for r in facts.letters if r["id"] in per]
+    order = [lid for lid in facts.letters if lid in per]
     df = Counter()
     for lid in order:
         df.update(per[lid].keys())

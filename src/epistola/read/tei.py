@@ -196,39 +196,10 @@ def read_letter(
     letter.series = text_of(series) or None
     doc = SourceDocument(path=path, format="tei-letter", diagnostics=diags)
 
-    sent_el = None
-    for act in cd.iterfind("{http://www.tei-c.org/ns/1.0}correspAction"):
-        a = CorrespAction(type=_action_type(act, path, diags), agents=_agents(act))
-        a.place_ref, a.place_name = _place(act)
-        a.date = parse_date(act.find("{http://www.tei-c.org/ns/1.0}date"), path, diags)
-        letter.actions.append(a)
-        if a.type == "sent" and sent_el is None:
-            sent_el = act
-    sent = letter.action("sent")
-    if sent is None:
-        sent = CorrespAction(type="sent")
-        letter.actions.insert(0, sent)
+    sent, sent_el = _actions(cd, letter, path, diags)
     if not any(a.kind == "person" for a in sent.agents):
-        # the sender may be recorded as the author when "sent" names only a post office
-        received = {a.ref for a in letter.addressees}
-        for au in header.iterfind(
-            "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}author"
-        ):
-            for r in refs(au.get("ref") or au.get("key")) or [None]:
-                if r not in received or r is None:
-                    sent.agents.append(Agent(ref=r, name=text_of(au), kind="person"))
-            if sent.agents and any(a.kind == "person" for a in sent.agents):
-                break
-    letter.date = sent.date
-    date_el = sent_el.find("{http://www.tei-c.org/ns/1.0}date") if sent_el is not None else None
-    if sent.date is None and not _has_date_attrs(date_el):
-        # (an impossible date was reported as bad-date already: no second "undated" warning)
-        letter.date = _fallback_date(root, header, letter.title, path, diags)
-    if date_el is not None and date_el.get("n"):
-        try:
-            letter.order = int(date_el.get("n"))
-        except ValueError:
-            pass
+        _sender_from_authors(header, letter, sent)
+    _date_and_order(root, header, letter, sent, sent_el, path, diags)
 
     ctx = cd.find("{http://www.tei-c.org/ns/1.0}correspContext")
     if ctx is not None:
@@ -247,16 +218,67 @@ def read_letter(
     _classes_and_facsimiles(root, header, letter)
 
     _read_text(root, letter, doc)
-    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
-    if back is not None:
-        seen = state.seen_back_entries if state is not None else None
-        entries, relations = read_lists(back, path, seen)
-        for e in entries:
-            e.from_letter = True
-        doc.entries.extend(entries)
-        doc.relations.extend(relations)
+    _back_entries(root, path, doc, state)
     doc.letters.append(letter)
     return doc
+
+
+def _actions(cd, letter: Letter, path: str, diags: Diagnostics):
+    """The letter's correspActions -> (its "sent" action, made empty where the source has none;
+    the first sent correspAction element or None)."""
+    sent_el = None
+    for act in cd.iterfind("{http://www.tei-c.org/ns/1.0}correspAction"):
+        a = CorrespAction(type=_action_type(act, path, diags), agents=_agents(act))
+        a.place_ref, a.place_name = _place(act)
+        a.date = parse_date(act.find("{http://www.tei-c.org/ns/1.0}date"), path, diags)
+        letter.actions.append(a)
+        if a.type == "sent" and sent_el is None:
+            sent_el = act
+    sent = letter.action("sent")
+    if sent is None:
+        sent = CorrespAction(type="sent")
+        letter.actions.insert(0, sent)
+    return sent, sent_el
+
+
+def _sender_from_authors(header, letter: Letter, sent: CorrespAction) -> None:
+    """The sender may be recorded as the author when "sent" names only a post office."""
+    received = {a.ref for a in letter.addressees}
+    for au in header.iterfind(
+        "{http://www.tei-c.org/ns/1.0}fileDesc/{http://www.tei-c.org/ns/1.0}titleStmt/{http://www.tei-c.org/ns/1.0}author"
+    ):
+        for r in refs(au.get("ref") or au.get("key")) or [None]:
+            if r not in received or r is None:
+                sent.agents.append(Agent(ref=r, name=text_of(au), kind="person"))
+        if sent.agents and any(a.kind == "person" for a in sent.agents):
+            break
+
+
+def _date_and_order(root, header, letter: Letter, sent, sent_el, path, diags) -> None:
+    """The letter's date (the sent action's, else one found elsewhere) and ``@n`` order."""
+    letter.date = sent.date
+    date_el = sent_el.find("{http://www.tei-c.org/ns/1.0}date") if sent_el is not None else None
+    if sent.date is None and not _has_date_attrs(date_el):
+        # (an impossible date was reported as bad-date already: no second "undated" warning)
+        letter.date = _fallback_date(root, header, letter.title, path, diags)
+    if date_el is not None and date_el.get("n"):
+        try:
+            letter.order = int(date_el.get("n"))
+        except ValueError:
+            pass
+
+
+def _back_entries(root, path: str, doc: SourceDocument, state: ReadState | None) -> None:
+    """Register entries in the letter's ``<back>`` (each read once per process: ``state``)."""
+    back = root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}back")
+    if back is None:
+        return
+    seen = state.seen_back_entries if state is not None else None
+    entries, relations = read_lists(back, path, seen)
+    for e in entries:
+        e.from_letter = True
+    doc.entries.extend(entries)
+    doc.relations.extend(relations)
 
 
 def _archive(header, letter: Letter) -> None:

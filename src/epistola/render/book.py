@@ -115,6 +115,47 @@ def book_context(
     text, layout = book_settings(edition, text, layout)
     renderer = renderer or (lambda letter: BookRenderer({n.n: n.content for n in letter.notes}))
     meta = edition.meta
+    years = _letters_by_year(edition, renderer, text)
+    intros = {f["year"]: f for f in edition.front("introduction")}
+    cites = _Citations(store)
+    persons = [
+        {
+            "name": e.sort_name,
+            "life": e.life,
+            "note": e.note.rstrip(". "),
+            "refs": cites.refs(e.id),
+            "ref_pairs": cites.ref_pairs(e.id),
+        }
+        for e in edition.entries("person")
+        if e.id in cites.cited
+    ]
+    glossary = [
+        {"term": e.term, "expansions": e.expansions, "note": e.note}
+        for e in edition.entries("term")
+    ]
+    root = project_root or store.get_meta("project_root")
+    # a project's templates reach the book
+    env = make_environment(Path(root) if root else None, interface_language(meta))
+    return env, dict(
+        meta=meta,
+        text=text,
+        layout=layout,
+        lang=(meta.languages or ["en"])[-1],
+        front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
+        years=[
+            (y, intros.get(y), years[y]) for y in sorted(years, key=lambda y: (y is None, y or 0))
+        ],
+        persons=persons,
+        orgs=sorted(_organisations(edition, cites), key=lambda o: o["name"]),
+        glossary=glossary,
+        photos=_photos(store),
+        escape=escape,
+    )
+
+
+def _letters_by_year(edition, renderer, text: str) -> dict[int | None, list[dict]]:
+    """Year -> what the book shows of each of its letters, in edition order."""
+    ui = interface_language(edition.meta)
     years: dict[int | None, list] = defaultdict(list)
     for letter in edition.letters():
         r = renderer(letter)
@@ -127,7 +168,7 @@ def book_context(
                 "id": letter.id,
                 "label": letter.label,
                 "number_in_year": letter.number_in_year,
-                "date": localise_date(display(letter.date), interface_language(meta)),
+                "date": localise_date(display(letter.date), ui),
                 "title": letter.title,
                 "kind": letter.kind,
                 "senders": "; ".join(a.name for a in letter.senders if a.name) or "[unknown]",
@@ -140,43 +181,44 @@ def book_context(
                 "renderer": r,
             }
         )
-    intros = {f["year"]: f for f in edition.front("introduction")}
-    labels = {
-        r["id"]: (r["year"], r["number_in_year"])
-        for r in store.execute("SELECT id, year, number_in_year FROM letters")
-    }
-    cited: dict[str, set] = defaultdict(set)
-    for r in store.execute(
-        "SELECT letter_id, entry_id FROM letter_mentions WHERE entry_id IS NOT NULL "
-        "UNION SELECT letter_id, entry_id FROM letter_agents WHERE entry_id IS NOT NULL"
-    ):
-        cited[r["entry_id"]].add(r["letter_id"])
+    return years
 
-    def ref_pairs(entry_id):
+
+class _Citations:
+    """Which letters name or exchange each register entry, as the index's "1931/3" numbers."""
+
+    def __init__(self, store):
+        self.labels = {
+            r["id"]: (r["year"], r["number_in_year"])
+            for r in store.execute("SELECT id, year, number_in_year FROM letters")
+        }
+        self.cited: dict[str, set] = defaultdict(set)
+        for r in store.execute(
+            "SELECT letter_id, entry_id FROM letter_mentions WHERE entry_id IS NOT NULL "
+            "UNION SELECT letter_id, entry_id FROM letter_agents WHERE entry_id IS NOT NULL"
+        ):
+            self.cited[r["entry_id"]].add(r["letter_id"])
+
+    def ref_pairs(self, entry_id: str) -> list[tuple[str, str]]:
+        """(label, letter id) of each letter citing the entry; undated letters last."""
+        labels = self.labels
         triples = sorted(
             (labels[x][0] or 9999, labels[x][1] or 0, x)
-            for x in cited.get(entry_id, ())
+            for x in self.cited.get(entry_id, ())
             if x in labels
         )
         return [(f"{y}/{n}" if y != 9999 else "undated", x) for y, n, x in triples]
 
-    def refs(entry_id):
-        return ", ".join(label for label, _ in ref_pairs(entry_id))
+    def refs(self, entry_id: str) -> str:
+        return ", ".join(label for label, _ in self.ref_pairs(entry_id))
 
-    persons = []
-    for e in edition.entries("person"):
-        if e.id in cited:
-            persons.append(
-                {
-                    "name": e.sort_name,
-                    "life": e.life,
-                    "note": e.note.rstrip(". "),
-                    "refs": refs(e.id),
-                    "ref_pairs": ref_pairs(e.id),
-                }
-            )
+
+def _organisations(edition, cites: _Citations) -> list[dict]:
+    """Every organisation with when it existed and where it stood in the structure."""
     parents = defaultdict(list)
-    for r in store.execute("SELECT org, parent, from_, to_ FROM org_relations ORDER BY from_"):
+    for r in edition.store.execute(
+        "SELECT org, parent, from_, to_ FROM org_relations ORDER BY from_"
+    ):
         parents[r["org"]].append(r)
     orgs_by_id = {e.id: e for e in edition.entries("org")}
     orgs = []
@@ -194,19 +236,15 @@ def book_context(
                 "existed": existed,
                 "under": under,
                 "note": e.note.rstrip(". "),
-                "refs": refs(e.id),
-                "ref_pairs": ref_pairs(e.id),
+                "refs": cites.refs(e.id),
+                "ref_pairs": cites.ref_pairs(e.id),
             }
         )
-    glossary = [
-        {"term": e.term, "expansions": e.expansions, "note": e.note}
-        for e in edition.entries("term")
-    ]
-    root = project_root or store.get_meta("project_root")
-    ui = interface_language(meta)
-    # a project's templates reach the book
-    env = make_environment(Path(root) if root else None, ui)
-    lang = (meta.languages or ["en"])[-1]
+    return orgs
+
+
+def _photos(store) -> list[dict]:
+    """The photographs with their image bytes (``data``, None when missing) and MIME type."""
     photos = store.execute(
         "SELECT p.id, p.file, p.caption, p.persons, p.credit, a.data FROM photographs p "
         "LEFT JOIN assets a ON a.path = p.file ORDER BY p.id"
@@ -214,21 +252,7 @@ def book_context(
     for p in photos:
         p["persons"] = json.loads(p["persons"] or "[]")
         p["mime"] = "image/png" if (p["file"] or "").lower().endswith(".png") else "image/jpeg"
-    return env, dict(
-        meta=meta,
-        text=text,
-        layout=layout,
-        lang=lang,
-        front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
-        years=[
-            (y, intros.get(y), years[y]) for y in sorted(years, key=lambda y: (y is None, y or 0))
-        ],
-        persons=persons,
-        orgs=sorted(orgs, key=lambda o: o["name"]),
-        glossary=glossary,
-        photos=photos,
-        escape=escape,
-    )
+    return photos
 
 
 def write_book(

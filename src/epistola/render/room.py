@@ -1,201 +1,102 @@
 """The reading room's facts: everything every page needs about every other page, read once.
 
 The static build and ``epistola serve`` both make one :class:`ReadingRoom` from a stored edition
-and ask it for pages by URL (``room.page(path)``). Reading everything first (letter summaries,
-register names, who wrote to whom, who is mentioned where, links) keeps every page consistent
-and makes each page cheap: only a letter's own text is read when its page is rendered.
+(through ``Pages``, render/pages.py). Reading everything first (letter summaries, register
+names, who wrote to whom, who is mentioned where, links) keeps every page consistent and makes
+each page cheap: only a letter's own text is read when its page is rendered. The facts
+themselves are the edition's one cached view (``edition.facts``, facts.py), which the analyses
+share; the room adds the interface's language and what only pages need.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition
-from ..model.letters import letter_label
-from ..model.refs import resolve_ref
-from ..model.registers import life_span
 from . import urls
 from .i18n import Translator, interface_language, localise_date, localise_label
 
-SUMMARY_COLUMNS = (
-    "id, number, year, number_in_year, title, kind, date_display, certainty, sender, "
-    "addressee, place_sent, place_received, languages, has_notes, has_facsimile, earliest, "
-    "latest, source_path"
-)
-
 
 class ReadingRoom:
-    """Bulk-loaded facts about one edition, plus the page registry (``paths``/``page``)."""
+    """The edition's shared facts (``edition.facts``, facts.py) as pages show them: letter
+    summaries localised for the interface's language, plus what only pages need."""
 
     def __init__(self, edition: Edition, *, project_root: str | Path | None = None):
         self.edition = edition
+        self.facts = f = edition.facts
         self.cache: dict = {}  # derived lists pages share (register groups...)
         self.store = edition.store
-        s = self.store
+        self.tuples = f.tuples
         self.meta = edition.meta
-        root = project_root or s.get_meta("project_root")
+        root = project_root or self.store.get_meta("project_root")
         self.project_root = Path(root) if root else None
         self.letters: dict[str, dict] = {}
-        for r in s.execute(f"SELECT {SUMMARY_COLUMNS} FROM letters ORDER BY number"):
-            # the data (JSON, API) keep the edition's own forms; pages show the interface's
-            r["data_label"] = letter_label(r["id"], r["year"], r["number_in_year"])
-            r["data_date_display"] = r["date_display"]
-            r["label"] = localise_label(r["data_label"], self.ui_lang)
-            r["date_display"] = localise_date(r["date_display"], self.ui_lang)
-            self.letters[r["id"]] = r
-        self.order = list(self.letters)
-        self.entries: dict[str, dict] = {
-            r["id"]: r
-            for r in s.execute(
-                "SELECT id, kind, name, sort_name, note, from_letter FROM entries "
-                "ORDER BY kind, lower(sort_name), sort_name"
-            )
-        }
-        self.aliases = dict(self.tuples("SELECT alias, entry_id FROM entry_aliases"))
-        self.agents: dict[str, list[dict]] = defaultdict(list)
-        self.sent_by: dict[str, list[str]] = defaultdict(list)
-        self.received_by: dict[str, list[str]] = defaultdict(list)
-        self.place_letters: dict[str, set[str]] = defaultdict(set)
-        for r in s.execute(
-            "SELECT letter_id, action, position, entry_id, name, kind, place_ref, place_name "
-            "FROM letter_agents ORDER BY letter_id, action, position"
-        ):
-            self.agents[r["letter_id"]].append(r)
-            if r["entry_id"] in self.entries:
-                if r["action"] == "sent":
-                    self.sent_by[r["entry_id"]].append(r["letter_id"])
-                elif r["action"] == "received":
-                    self.received_by[r["entry_id"]].append(r["letter_id"])
-            place = self.resolve(r["place_ref"])
-            if place:
-                self.place_letters[place].add(r["letter_id"])
-        self.mentioned_in: dict[str, set[str]] = defaultdict(set)
-        self.mentions: dict[str, set[str]] = defaultdict(set)
-        entries = self.entries
-        for lid, eid in self.tuples("SELECT DISTINCT letter_id, entry_id FROM letter_mentions"):
-            if eid in entries:
-                self.mentioned_in[eid].add(lid)
-                self.mentions[lid].add(eid)
-        self.links: dict[str, dict[str, str]] = defaultdict(dict)
-        for lid, typ, target in self.tuples("SELECT letter_id, type, target FROM letter_links"):
-            if target in self.letters:
-                self.links[lid].setdefault(typ, target)
-        self._derive_correspondence_links()
-        self.terms: dict[str, set[str]] = defaultdict(set)
-        for r in s.execute(
-            "SELECT DISTINCT letter_id, entry_id FROM letter_terms WHERE entry_id IS NOT NULL"
-        ):
-            self.terms[r["entry_id"]].add(r["letter_id"])
-        self.term_by_text = {
-            r["name"]: r["entry_id"]
-            for r in s.execute(
-                "SELECT n.name, n.entry_id FROM entry_names n JOIN entries e ON e.id = n.entry_id "
-                "WHERE e.kind = 'term'"
-            )
-        }
-        self.org_relations = s.execute("SELECT org, parent, from_, to_, type FROM org_relations")
-        self.front = edition.front()
-        self.photographs = s.execute("SELECT * FROM photographs ORDER BY id")
-        for p in self.photographs:
-            p["persons"] = json.loads(p["persons"] or "[]")
-        self.asset_paths = [r["path"] for r in s.execute("SELECT path FROM assets ORDER BY path")]
+        for lid, r in f.letters.items():
+            # the data (JSON, API) keep the edition's own forms; pages show the interface's.
+            # No word count: no page shows it, and a list of letters must not go stale (and be
+            # written again) because one letter's text was edited.
+            self.letters[lid] = {
+                **{k: v for k, v in r.items() if k != "words"},
+                "data_label": r["label"],
+                "data_date_display": r["date_display"],
+                "label": localise_label(r["label"], self.ui_lang),
+                "date_display": localise_date(r["date_display"], self.ui_lang),
+            }
+        # read now, before the static build forks its workers (they inherit them)
+        self.order = f.order
+        self.entries = f.entries
+        self.aliases = f.aliases
+        self.agents = f.agents
+        self.sent_by, self.received_by = f.sent_by, f.received_by
+        self.place_letters = f.place_letters
+        self.mentioned_in, self.mentions = f.mentioned_in, f.mentions
+        self.links = f.links
+        self.terms = f.terms
+        self.term_by_text = f.term_by_text
+        self.org_relations = f.org_relations
+        self.front = f.front
+        self.photographs = f.photographs
+        self.asset_paths = f.asset_paths
+        self.resolve = f.resolve  # a reference -> its entry id, or None
+        self.entry_data = f.entry_data
 
-    def _derive_correspondence_links(self) -> None:
-        """Previous/next within the correspondence where the sources give none: the letters
-        exchanged between the same two parties (either way), in edition order."""
-        pairs: dict[frozenset, list[str]] = defaultdict(list)
-        for lid in self.order:
-            if {"prev-corresp", "next-corresp"} & set(self.links.get(lid, ())):
-                continue
-            parties = self.agents.get(lid, ())
-            s = next(
-                (a["entry_id"] for a in parties if a["action"] == "sent" and a["entry_id"]), None
-            )
-            r = next(
-                (a["entry_id"] for a in parties if a["action"] == "received" and a["entry_id"]),
-                None,
-            )
-            if s and r and s != r:
-                pairs[frozenset((s, r))].append(lid)
-        for ids in pairs.values():
-            for a, b in zip(ids, ids[1:], strict=False):
-                self.links[b].setdefault("prev-corresp", a)
-                self.links[a].setdefault("next-corresp", b)
+    # -- facts read on first use (the shared ones live in edition.facts) ---------------------
+    @property
+    def month_counts(self) -> dict:
+        return self.facts.month_counts
 
-    def tuples(self, sql: str, params=()) -> list[tuple]:
-        return self.store.tuples(sql, params)
+    @property
+    def coords(self) -> dict[str, tuple[float, float]]:
+        return self.facts.coords
+
+    @property
+    def life(self) -> dict[str, str]:
+        return self.facts.life
+
+    @property
+    def org_existence(self) -> dict[str, str]:
+        return self.facts.org_existence
+
+    @property
+    def asset_set(self) -> frozenset[str]:
+        return self.facts.asset_set
+
+    @property
+    def glossary(self) -> dict[str, dict]:
+        return self.facts.glossary
+
+    @property
+    def years(self) -> list[int | None]:
+        return self.facts.years
 
     # -- lookups -----------------------------------------------------------------------------
-    def resolve(self, ref: str | None) -> str | None:
-        """A reference (id, #id or authority URI) -> the register entry id, or None."""
-        if not ref:
-            return None
-        found = resolve_ref(ref, self.aliases)
-        return found if found in self.entries else None
-
-    def entry_data(self, entry_id: str) -> dict:
-        rows = self.store.execute("SELECT data FROM entries WHERE id = ?", (entry_id,))
-        return json.loads(rows[0]["data"]) if rows else {}
-
     def entry_href(self, entry_id: str, root: str) -> str | None:
         e = self.entries.get(entry_id)
         path = urls.entry_path(e["kind"], entry_id) if e else None
         return root + path if path else None
-
-    @cached_property
-    def month_counts(self) -> dict:
-        """(year, month) -> number of letters whose earliest possible day falls in that month."""
-        c: Counter = Counter()
-        for r in self.letters.values():
-            if r["earliest"]:
-                c[(int(r["earliest"][:4]), int(r["earliest"][5:7]))] += 1
-        return c
-
-    @cached_property
-    def coords(self) -> dict[str, tuple[float, float]]:
-        """Place id -> (lat, lon) where the register gives coordinates."""
-        return {
-            i: (lat, lon)
-            for i, lat, lon in self.tuples("SELECT id, lat, lon FROM places")
-            if lat is not None and lon is not None
-        }
-
-    @cached_property
-    def life(self) -> dict[str, str]:
-        """Person id -> "1862–1931" (life dates, years only; "?" for the unknown end)."""
-        out = {}
-        for r in self.store.execute("SELECT id, birth, death FROM persons"):
-            life = life_span(r["birth"], r["death"])
-            if life:
-                out[r["id"]] = life
-        return out
-
-    @cached_property
-    def org_existence(self) -> dict[str, str]:
-        """Organisation id -> "1917 – 1991" where the register gives when it existed."""
-        out = {}
-        for r in self.store.execute("SELECT id, existed_from, existed_to FROM organisations"):
-            if r["existed_from"] or r["existed_to"]:
-                out[r["id"]] = f"{r['existed_from'] or '?'} – {r['existed_to'] or ''}".strip()
-        return out
-
-    @cached_property
-    def asset_set(self) -> frozenset[str]:
-        return frozenset(self.asset_paths)
-
-    @cached_property
-    def glossary(self) -> dict[str, dict]:
-        """Glossary entries (term id -> stored entry), few enough to hold whole."""
-        return {
-            r["id"]: json.loads(r["data"])
-            for r in self.store.execute(
-                "SELECT id, data FROM entries WHERE kind = 'term' ORDER BY lower(sort_name), sort_name"
-            )
-        }
 
     def glossary_expansion(self, term_id: str) -> str:
         exp = self.glossary.get(term_id, {}).get("expansions") or {}
@@ -227,13 +128,6 @@ class ReadingRoom:
     @cached_property
     def t(self) -> Translator:
         return Translator(self.ui_lang)
-
-    @cached_property
-    def years(self) -> list[int | None]:
-        ys = sorted({r["year"] for r in self.letters.values() if r["year"] is not None})
-        if any(r["year"] is None for r in self.letters.values()):
-            ys.append(None)
-        return ys
 
     @cached_property
     def has(self) -> dict:

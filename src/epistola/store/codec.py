@@ -143,8 +143,61 @@ def _names(agents) -> str:
 
 
 def letter_rows(letter: Letter, source_index: int) -> dict:
-    """Everything the store writes for one letter (numbers are assigned later by resolve)."""
-    d = letter.date
+    """Everything the store writes for one letter (numbers are assigned later by resolve):
+    table name -> rows, in the column order of store/tables.py."""
+    lid = letter.id
+    texts, words = _text_rows(letter)
+    rows = {
+        "letter_agents": _agent_rows(letter),
+        "letter_mentions": [
+            (lid, m.ref, norm_ref(m.ref), m.kind, m.where, m.stance, m.line)
+            for m in letter.mentions
+        ],
+        "letter_links": [(lid, k.type, k.target, k.scope) for k in letter.links],
+        "letter_correspondences": [(lid, c) for c in letter.correspondences],
+        "letter_subjects": [(lid, *_subject_level(s)) for s in letter.subjects],
+        "letter_terms": _term_rows(letter),
+        "letter_texts": texts,
+        "facsimiles": [(lid, i, f.url, f.label, f.kind) for i, f in enumerate(letter.facsimiles)],
+        "notes": [
+            (
+                lid,
+                n.n,
+                n.id,
+                n.type,
+                n.text or plain_text(n.content, skip=()),
+                json.dumps(n.content, ensure_ascii=False, separators=(",", ":")),
+            )
+            for n in letter.notes
+        ],
+        "matters": [
+            (
+                m.id,
+                lid,
+                m.subject,
+                m.raised_by,
+                m.addressed_to,
+                m.status,
+                m.outcome,
+                m.answers,
+                m.summary,
+                "tei",
+            )
+            for m in letter.matters
+        ],
+        "quantities": [
+            (lid, q.matter, q.quantity, q.unit, q.commodity, q.status, q.text)
+            for q in letter.quantities
+        ],
+    }
+    row = _letter_row(letter, words, source_index)
+    # last: dumping the letter empties the derived fields the rows above were made from
+    rows["letters"] = [(*row[:-1], dump_letter(letter))]  # data is the last column
+    return rows
+
+
+def _text_rows(letter: Letter) -> tuple[list[tuple], int]:
+    """One row per text version, and the number of words of the original's text."""
     texts = []
     words = 0
     for i, v in enumerate(letter.versions):
@@ -152,39 +205,48 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
         if v.type == "original":
             words += len(t.split())
         texts.append((letter.id, i, v.lang, v.type, t))
-    agents = []
+    return texts, words
+
+
+def _agent_rows(letter: Letter) -> list[tuple]:
+    """One row per party of each correspAction; a place without parties is a row too."""
+    rows = []
     for a in letter.actions:
         for pos, g in enumerate(a.agents):
-            agents.append(
-                (
-                    letter.id,
-                    a.type,
-                    pos,
-                    g.ref,
-                    norm_ref(g.ref),
-                    g.name,
-                    g.kind,
-                    a.place_ref,
-                    a.place_name,
-                )
-            )
+            rows.append(
+                (letter.id, a.type, pos, g.ref, norm_ref(g.ref), g.name, g.kind, a.place_ref,
+                 a.place_name)
+            )  # fmt: skip
         if not a.agents and a.place_ref:
-            agents.append((letter.id, a.type, 0, None, None, None, None, a.place_ref, a.place_name))
+            rows.append((letter.id, a.type, 0, None, None, None, None, a.place_ref, a.place_name))
+    return rows
+
+
+def _term_rows(letter: Letter) -> list[tuple]:
+    """The terms the reader found, plus ``abbr`` nodes of letters built in code."""
     terms = [(letter.id, term, expan, gloss) for term, expan, gloss in letter.terms]
     for v in letter.versions:
         for n in iter_nodes(v.blocks, "abbr"):  # letters built in code, not read from TEI
             term = plain_text([n], skip=("note",))
             if term:
                 terms.append((letter.id, term, n.get("expan"), n.get("gloss")))
-    subjects = []
-    for s in letter.subjects:
-        if s.startswith("@"):
-            subjects.append((letter.id, s[1:], "passage"))
-        elif s.startswith("?"):
-            subjects.append((letter.id, s[1:], "proposed"))
-        else:
-            subjects.append((letter.id, s, "letter"))
-    row = LETTERS.row(
+    return terms
+
+
+def _subject_level(code: str) -> tuple[str, str]:
+    """A subject as the model writes it -> (subject, level): ``@s`` coded on a passage,
+    ``?s`` proposed, ``s`` coded on the letter."""
+    if code.startswith("@"):
+        return code[1:], "passage"
+    if code.startswith("?"):
+        return code[1:], "proposed"
+    return code, "letter"
+
+
+def _letter_row(letter: Letter, words: int, source_index: int) -> tuple:
+    """The ``letters`` row without its data (the last column, None here)."""
+    d = letter.date
+    return LETTERS.row(
         id=letter.id,  # number, year, number_in_year: assigned by resolve
         title=letter.title,
         kind=letter.kind,
@@ -207,55 +269,8 @@ def letter_rows(letter: Letter, source_index: int) -> dict:
         source_path=letter.source_path,
         source_line=letter.source_line,
         source_index=source_index,
-        data=None,  # below: dumping the letter empties its derived fields
+        data=None,  # filled by letter_rows: dumping the letter empties its derived fields
     )
-    rows = {
-        "letter_agents": agents,
-        "letter_mentions": [
-            (letter.id, m.ref, norm_ref(m.ref), m.kind, m.where, m.stance, m.line)
-            for m in letter.mentions
-        ],
-        "letter_links": [(letter.id, k.type, k.target, k.scope) for k in letter.links],
-        "letter_correspondences": [(letter.id, c) for c in letter.correspondences],
-        "letter_subjects": subjects,
-        "letter_terms": terms,
-        "letter_texts": texts,
-        "facsimiles": [
-            (letter.id, i, f.url, f.label, f.kind) for i, f in enumerate(letter.facsimiles)
-        ],
-        "notes": [
-            (
-                letter.id,
-                n.n,
-                n.id,
-                n.type,
-                n.text or plain_text(n.content, skip=()),
-                json.dumps(n.content, ensure_ascii=False, separators=(",", ":")),
-            )
-            for n in letter.notes
-        ],
-        "matters": [
-            (
-                m.id,
-                letter.id,
-                m.subject,
-                m.raised_by,
-                m.addressed_to,
-                m.status,
-                m.outcome,
-                m.answers,
-                m.summary,
-                "tei",
-            )
-            for m in letter.matters
-        ],
-        "quantities": [
-            (letter.id, q.matter, q.quantity, q.unit, q.commodity, q.status, q.text)
-            for q in letter.quantities
-        ],
-    }
-    rows["letters"] = [(*row[:-1], dump_letter(letter))]  # data is the last column
-    return rows
 
 
 def entry_row(e: Entry) -> tuple:

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..analyse.result import Facts
 from ..analyse.words import text_language
 from ..search.fold import base_lang
 
@@ -45,12 +44,12 @@ class Corpus:
     def __init__(self, edition, skip_coded: bool = True):
         self.edition = edition
         self.store = edition.store
-        self.facts = Facts(edition)
+        self.facts = edition.facts
         self.skip_coded = skip_coded
 
     @cached_property
     def order(self) -> list[str]:
-        return [r["id"] for r in self.facts.letters]
+        return [r["id"] for r in self.facts.letters.values()]
 
     @cached_property
     def default_lang(self) -> str:
