@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -151,6 +151,7 @@ def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
         exception_handlers={
             QueryError: _query_error,
             HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
             Exception: _server_error,
         },
         # outermost first: headers on every answer, the private gate before any cached answer
@@ -208,6 +209,12 @@ async def _http_error(request, exc: HTTPException):
     return JSONResponse(
         {"error": exc.detail, "hint": hint}, status_code=exc.status_code, headers=exc.headers
     )
+
+
+async def _client_gone(request, exc: ClientDisconnect):
+    """The client left, or was cut off (web/limits.py), before its body arrived: nobody reads
+    an answer, and it is no server error to log."""
+    return Response(status_code=400)
 
 
 async def _server_error(request, exc: Exception):
