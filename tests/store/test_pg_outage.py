@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from epistola import ingest, load_project
+from epistola import ingest, load_project, open_edition
+from epistola.errors import EditionUnavailable
 
 from ..conftest import SAMPLE, need
 from .pgserver import find_bindir, start_server
@@ -214,3 +215,21 @@ def test_requests_fail_cleanly_during_a_restart_and_succeed_after(served):
     assert proc.poll() is None and _workers(proc.pid) == workers  # no worker died or restarted
     # the search answers after the restart are the database's, not a cached copy
     assert any("/api/search" in a.url and json.loads(a.body)["total"] > 0 for a in after)
+
+
+def test_a_reader_says_unavailable_while_the_server_is_away(served):
+    """The library's side: a typed error with a hint during the outage, the same store object
+    reading again after it (a new connection, made by the next statement)."""
+    pg, _, _, ids = served
+    with open_edition(pg.url("epistola", "outage")) as ed:
+        assert len(ed.letter_records()) == len(ids)
+        pg.halt("fast")
+        try:
+            with pytest.raises(EditionUnavailable) as e:
+                ed.letter_records()
+            assert "not answering" in str(e.value) and "try again" in e.value.hint
+            with pytest.raises(EditionUnavailable):  # and again: no state left broken
+                ed.store.scalar("SELECT 1")
+        finally:
+            pg.start()
+        assert len(ed.letter_records()) == len(ids)
