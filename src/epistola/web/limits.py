@@ -179,7 +179,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self._lingering:
             return
         self._disarm()
-        answered = self.cycle.response_complete  # the app did not wait for the body
+        # the app answered without waiting for the body
+        answered = self.cycle is not None and self.cycle.response_complete
         self._phase = "idle" if answered else "app"
         super().on_message_complete()
 
@@ -211,6 +212,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             return
         cycle = self.cycle
         if self._phase == "body" and cycle.response_complete:  # answered without the body
+            self.transport.close()
+            return
+        if self._phase != "body" and cycle is not None and not cycle.response_complete:
+            # the head of a pipelined request while the one before is still being answered:
+            # an answer now would be taken for that one's
             self.transport.close()
             return
         if cycle is not None and not cycle.response_complete:
