@@ -24,12 +24,15 @@ bench: setup
 	.venv/bin/python bench/run.py
 
 # The full fault suite (docs/reliability.md): 20 kill trials each of ingest and site build,
-# 10,000 fuzz cases per reader and for the query parser, hostile inputs, full disk, locks.
-# The test suite runs the same tests short (3 trials, 200 cases).
+# 10,000 fuzz cases per reader and for the query parser, hostile inputs, full disk, locks,
+# the server's limits, and 5 PostgreSQL restarts of 5 s under load.
+# The test suite runs the same tests short (3 trials, 200 cases, 1 restart of 3 s).
 reliability: setup
-	EPISTOLA_KILL_TRIALS=20 EPISTOLA_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q \
+	EPISTOLA_KILL_TRIALS=20 EPISTOLA_FUZZ_EXAMPLES=10000 \
+	EPISTOLA_PG_OUTAGES=5 EPISTOLA_PG_OUTAGE_SECONDS=5 .venv/bin/python -m pytest -q \
 		tests/test_faults.py tests/test_kill_trials.py tests/test_fuzz.py \
-		tests/test_hostile_inputs.py tests/test_broken_inputs.py
+		tests/test_hostile_inputs.py tests/test_broken_inputs.py \
+		tests/web/test_serve_limits.py tests/store/test_pg_outage.py tests/store/test_pgserver.py
 
 # wrk against `epistola serve --workers 2` on PostgreSQL and SQLite (docs/benchmarks.md, Load)
 bench-load: setup

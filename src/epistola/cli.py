@@ -515,6 +515,18 @@ def serve(
     watch: bool = typer.Option(
         False, "--watch", help="project folder: rebuild on save, open pages reload by themselves"
     ),
+    max_body: int = typer.Option(
+        2**20, help="largest request body in bytes (larger: 413, unread)", min=0
+    ),
+    header_timeout: float = typer.Option(
+        10.0, help="seconds a client has to send a request's line and headers (then 408)", min=0.1
+    ),
+    body_timeout: float = typer.Option(
+        30.0, help="seconds a client has to send a request's body (then 408)", min=0.1
+    ),
+    keep_alive: float = typer.Option(
+        5.0, help="seconds an idle kept-alive connection stays open", min=0.1
+    ),
 ):
     """Serve the reading room and its JSON API (search answered on the server).
 
@@ -525,6 +537,7 @@ def serve(
     import uvicorn
 
     from .web import create_app
+    from .web.limits import PROTOCOL, Limits
 
     try:
         target, project = _serve_target(edition, watch)
@@ -549,6 +562,12 @@ def serve(
         fail(e)
     extra = "; watching the sources, pages reload on save" if watch else ""
     console.print(f"reading room at [bold]http://{host}:{port}/[/] (API: /api/openapi.json){extra}")
+    Limits(
+        max_body=max_body,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        keep_alive=keep_alive,
+    ).to_environment()  # read by each connection's protocol, in every worker (web/limits.py)
     if workers > 1:
         is_url = "://" in str(target)
         os.environ["EPISTOLA_EDITION"] = str(target) if is_url else str(Path(target).resolve())
@@ -559,10 +578,11 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            http=PROTOCOL,
             log_level="warning",
         )
     else:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        uvicorn.run(application, host=host, port=port, http=PROTOCOL, log_level="warning")
 
 
 @app.command()

@@ -24,6 +24,13 @@ class EditionNotFound(EpistolaError):
     hint = "Build the edition first: epistola ingest SOURCE --out EDITION.sqlite"
 
 
+class EditionUnavailable(EpistolaError):
+    """An opened edition cannot be read for now: its database server went away (a restart, an
+    outage). The next read tries again."""
+
+    hint = "The database server is not answering; try again in a few seconds."
+
+
 class EditionFormatError(EpistolaError):
     hint = "The file is not an Epistola edition, or was made by another version: ingest again."
 

@@ -2,18 +2,27 @@
 
 PostgreSQL refuses to run as root; as root (CI, containers) the server runs as the ``postgres``
 system user (created as ``epistola-pg`` when missing) in a data directory it owns.
+
+The server dies with the process that started it, however that ends (a failed test, Ctrl-C,
+SIGKILL): pg_ctl detaches the server, so a guard process (this file run as a script, in its own
+session) waits for the end of a pipe only the starter holds, then stops the server and removes
+its directory. ``stop`` does the same at once.
 """
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -59,6 +68,7 @@ class PgServer:
     port: int
     user: str | None
     superuser: str = "epistola"
+    guard: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def data(self) -> Path:
@@ -105,11 +115,50 @@ class PgServer:
             "-w", "-t", "60", "start",
         )  # fmt: skip
 
+    def halt(self, mode: str = "fast") -> None:
+        """Stop the server but keep its data (``start`` again): a restart, an outage."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+            if self.guard is not None:
+                self.guard.stdin.close()  # the guard finds nothing left to do, and ends
+                self.guard.wait(30)
+                self.guard = None
+
+    def start_guard(self) -> None:
+        """A process that stops the server once this one is gone (see the module's note)."""
+        spec = {"bindir": str(self.bindir), "root": str(self.root), "user": self.user}
+        self.guard = subprocess.Popen(
+            [sys.executable, __file__, json.dumps(spec)],
+            stdin=subprocess.PIPE,  # its write end is ours alone (not inherited: close-on-exec)
+            start_new_session=True,  # Ctrl-C reaches the tests, not the guard
+        )
+
+
+def _guard(spec: dict) -> None:
+    """Wait until the starter's end of stdin closes (it stopped us, or it died), then stop the
+    server immediately and remove its directory."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdin.buffer.read()
+    root = Path(spec["root"])
+    data = root / "data"
+    pidfile = data / "postmaster.pid"
+    if pidfile.exists():
+        server = PgServer(bindir=Path(spec["bindir"]), root=root, port=0, user=spec["user"])
+        try:
+            server._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+        except (RuntimeError, OSError):
+            try:  # pg_ctl failed: the postmaster itself, as pg_ctl would (immediate shutdown)
+                os.kill(int(pidfile.read_text().split()[0]), signal.SIGQUIT)
+                time.sleep(2)
+            except (OSError, ValueError, IndexError):
+                pass
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _has_c_utf8() -> bool:
@@ -129,6 +178,7 @@ def start_server() -> PgServer:
         info = pwd.getpwnam(user)
         os.chown(root, info.pw_uid, info.pw_gid)
     server = PgServer(bindir=bindir, root=root, port=_free_port(), user=user)
+    server.start_guard()
     try:
         server.initdb()
         for attempt in range(3):
@@ -140,6 +190,13 @@ def start_server() -> PgServer:
                     raise
                 server.port = _free_port()
     except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
+        try:
+            server.stop()
+        except RuntimeError:
+            pass  # the error that brought us here says more
         raise
     return server
+
+
+if __name__ == "__main__":
+    _guard(json.loads(sys.argv[1]))

@@ -23,7 +23,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .. import errors
-from ..errors import EditionFormatError, EditionNotFound, EpistolaError
+from ..errors import EditionFormatError, EditionNotFound, EditionUnavailable, EpistolaError
 
 try:
     import psycopg
@@ -40,6 +40,7 @@ from .tables import schema
 
 DEFAULT_SCHEMA = "epistola"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}$")  # leaves room for "_build_<pid>" in 63
+CONNECT_TIMEOUT = 5  # seconds (libpq waits for ever by default), unless the URL says
 _COPY_BATCH = 20_000  # rows buffered per table before a COPY
 
 
@@ -95,13 +96,18 @@ def schema_pg_sql() -> str:
     return schema("postgresql")
 
 
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
 def _connect(conninfo: str, url: str, **kw) -> psycopg.Connection:
+    if "connect_timeout" not in conninfo:
+        kw.setdefault("connect_timeout", CONNECT_TIMEOUT)
     try:
         conn = psycopg.connect(conninfo, row_factory=dict_row, **kw)
     except psycopg.OperationalError as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise EditionNotFound(
-            f"cannot connect to PostgreSQL at {url}: {first}",
+            f"cannot connect to PostgreSQL at {url}: {_first_line(e)}",
             hint="Start the server, or fix user, host, port and database in the URL "
             "(postgresql://user@host:port/dbname?schema=NAME).",
         ) from None
@@ -171,14 +177,29 @@ class PostgresStore(Store):
     def execute(self, sql: str, params: Sequence = ()) -> list[dict]:
         try:
             return self._execute(sql, params)
-        except psycopg.OperationalError:
-            # a reader's connection lost to a server restart: reconnect once (the writer's
-            # transaction is gone with its connection, so it must fail instead)
-            conn = self._local.conn
-            if isinstance(self, PostgresWriter) or not (conn.broken or conn.closed):
+        except (psycopg.OperationalError, EditionNotFound) as e:
+            # a reader's connection lost to a server restart, or no new one to be had yet: try
+            # a new connection once; while the server is away that is EditionUnavailable, and
+            # the next statement tries again (the writer's transaction is gone with its
+            # connection, so it must fail instead)
+            if isinstance(self, PostgresWriter):
                 raise
-            conn.close()
-            return self._execute(sql, params)
+            conn = getattr(self._local, "conn", None)
+            if isinstance(e, psycopg.OperationalError) and not (conn.broken or conn.closed):
+                raise  # the statement failed, not the connection (a timeout, a cancel)
+            if conn is not None:
+                conn.close()
+                self._local.conn = None
+            try:
+                return self._execute(sql, params)
+            except (psycopg.OperationalError, EditionNotFound) as again:
+                conn = getattr(self._local, "conn", None)
+                if conn is not None:
+                    conn.close()
+                    self._local.conn = None
+                raise EditionUnavailable(
+                    f"the PostgreSQL server of {self.url} is not answering: {_first_line(again)}"
+                ) from None
 
     def _execute(self, sql: str, params: Sequence) -> list[dict]:
         cur = self.conn.execute(to_pyformat(sql), params) if params else self.conn.execute(sql)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -27,7 +27,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from ..edition import Edition, open_edition
-from ..errors import EpistolaError, QueryError, UnknownEntry
+from ..errors import EditionUnavailable, EpistolaError, QueryError, UnknownEntry
 from ..export.oai import Repository
 from ..render.pages import Pages
 from ..render.templating import static_files
@@ -54,6 +54,8 @@ def search_page_context(pages: Pages, params: dict) -> dict:
         return ctx
     try:
         res = search(pages.room.store, q, filters=filters, page=page, per_page=50)
+    except EditionUnavailable:
+        raise  # 503 (below), not a search result that says so
     except EpistolaError as e:
         ctx.update(total=0, facets=[], error=f"{e} {e.hint}".strip())
         return ctx
@@ -150,7 +152,9 @@ def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
         routes=routes,
         exception_handlers={
             QueryError: _query_error,
+            EditionUnavailable: _unavailable,
             HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
             Exception: _server_error,
         },
         # outermost first: headers on every answer, the private gate before any cached answer
@@ -208,6 +212,32 @@ async def _http_error(request, exc: HTTPException):
     return JSONResponse(
         {"error": exc.detail, "hint": hint}, status_code=exc.status_code, headers=exc.headers
     )
+
+
+RETRY_AFTER = "5"  # seconds: a database restart usually takes about that
+
+
+async def _unavailable(request, exc: EditionUnavailable):
+    """The edition's database went away (a PostgreSQL restart): 503, and the next request tries
+    a new connection; answers kept by the cache are still served (web/cache.py)."""
+    headers = {"Retry-After": RETRY_AFTER}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": str(exc), "hint": exc.hint}, status_code=503, headers=headers)
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Temporarily unavailable</title>"
+        '<link rel="stylesheet" href="/static/style.css"></head><body><main>'
+        "<h1>Temporarily unavailable</h1>"
+        f"<p>The edition's database is not answering just now. {_esc(exc.hint)}</p>"
+        "</main></body></html>"
+    )
+    return HTMLResponse(body, status_code=503, headers=headers)
+
+
+async def _client_gone(request, exc: ClientDisconnect):
+    """The client left, or was cut off (web/limits.py), before its body arrived: nobody reads
+    an answer, and it is no server error to log."""
+    return Response(status_code=400)
 
 
 async def _server_error(request, exc: Exception):

@@ -21,6 +21,8 @@ import time
 
 from starlette.concurrency import run_in_threadpool
 
+from ..errors import EditionUnavailable
+
 
 class ResponseCache:
     def __init__(
@@ -56,9 +58,16 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] != "GET" or _personal(scope):
             await self.app(scope, receive, send)
             return
-        if time.monotonic() - self._checked > self.check_seconds:
-            await run_in_threadpool(self._refresh)
         key = (scope["path"], scope.get("query_string", b""))
+        if time.monotonic() - self._checked > self.check_seconds:
+            try:
+                await run_in_threadpool(self._refresh)
+            except EditionUnavailable:
+                # the database is away (a restart): what is kept is still this edition's
+                # answer; anything else goes to the app, which answers 503
+                if key not in self._answers:
+                    await self.app(scope, receive, send)
+                    return
         hit = self._answers.get(key)
         if hit is not None:
             headers, body = hit
