@@ -15,6 +15,8 @@ token streams the FTS5 index holds), so the browser needs neither stemmer nor le
 - ``post``: key -> postings ``[letter, n_text, pos..., n_notes, pos..., n_title, pos...]``;
 - ``exact``: folded form -> postings ``[letter, n, pos...]`` in the unstemmed column;
 - ``names``: name key (names.py) -> register entries;
+- ``surn``: a one-word register name shaped like a Russian surname -> the keys of all its case
+  forms (fold.py: ``surname_base``, ``Analyzer.surname_keys``);
 
 each under the shard of its first two letters. ``lengths`` (tokens per letter, all columns) let
 the browser rank with FTS5's own bm25 formula and column weights (search/index.py: RANK), so the
@@ -31,14 +33,14 @@ from pathlib import Path
 
 from ..search.columns import WEIGHTS
 from ..search.facets import ENTITY_FACETS, FACETS, FacetData, entity_pairs_of
-from ..search.fold import MARKS, SPECIAL, shared_analyzer
+from ..search.fold import MARKS, SPECIAL, SURNAME_PATTERN, shared_analyzer, surname_base
 from ..search.index import NAME_KINDS, analyse_letter, text_languages
 from ..search.names import PARTICLES, lemmas
 from ..search.query import MAX_NAME_ENTRIES
 from . import urls
 from .room import ReadingRoom
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 
 def shard_key(s: str) -> str:
@@ -240,6 +242,8 @@ def _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, 
         shards[shard_key(key)]["post"][key] = p
     for key, es in name_keys.items():
         shards[shard_key(key)].setdefault("names", {})[key] = es
+        if surname_base(key) == key:  # query.py: _Compiler.surname
+            shards[shard_key(key)].setdefault("surn", {})[key] = analyzer.surname_keys(key)
     out: dict[str, bytes | None] = {}
     for key, data in shards.items():
         out["search/" + shard_file(key)] = _js("EpistolaSearch.shard", key, data)
@@ -271,6 +275,7 @@ def _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, 
         "weights": WEIGHTS,
         "maxNames": MAX_NAME_ENTRIES,
         "fold": {"special": SPECIAL, "marks": MARKS},
+        "surname": SURNAME_PATTERN,
         "shards": sorted(shards),
     }  # fmt: skip
     out["search/meta.js"] = (

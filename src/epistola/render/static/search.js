@@ -55,8 +55,15 @@
     if (t.indexOf("ъ") < 0) return out;
     return out.map(function (w) { return w.length > 1 && w[w.length - 1] === "ъ" ? w.slice(0, -1) : w; });
   }
+  var SURNAME_RE = new RegExp(M.surname || "(?!)");
+  function surnameBase(w) {  /* search/fold.py: surname_base (the pattern comes from meta.js) */
+    if (!/^[\u0400-\u052f]/.test(w)) return null;
+    var m = SURNAME_RE.exec(w);
+    return m ? m[1] : null;
+  }
   ES.fold = fold;
   ES.tokens = tokens;
+  ES.surnameBase = surnameBase;
 
   /* ---- the query language: the twin of search/parse.py ---- */
   function QueryError(message) { this.message = message; }
@@ -213,6 +220,13 @@
     this.need(w);
     return [w];
   };
+  Compiler.prototype.surname = function (w) {
+    /* the keys of every case form of the register surname w is a form of (query.py: surname) */
+    var b = surnameBase(w);
+    if (!b) return null;
+    var sh = this.need(b);
+    return (sh && sh.surn && sh.surn[b]) || null;
+  };
   Compiler.prototype.lookupNames = function (key) {
     var sh = this.need(key);
     return (sh && sh.names && sh.names[key]) || [];
@@ -222,7 +236,11 @@
     if (words.length === 1) {
       var f = this.form(words[0]);
       if (f) (f[1] || []).forEach(function (e) { found[e] = 1; });
-      else this.lookupNames(words[0]).forEach(function (e) { found[e] = 1; });
+      else {
+        this.lookupNames(words[0]).forEach(function (e) { found[e] = 1; });
+        var b = surnameBase(words[0]);  // names.py: query_keys
+        if (b) this.lookupNames(b).forEach(function (e) { found[e] = 1; });
+      }
     } else {
       var lem = words.map(function (w) { var f = self.form(w); return (f && f[2]) || w; });
       [words.join(" "), lem.join(" ")].forEach(function (k) {
@@ -240,7 +258,12 @@
     return ["ph", p];
   };
   Compiler.prototype.textTerm = function (w) {
-    var self = this, alts = Array.from(new Set(this.stems(w)));
+    var self = this, surn = this.surname(w), alts;
+    if (surn) {  // a form no letter has is among its surname's forms: no guessing of its stem
+      alts = (this.form(w) ? this.stems(w) : []).concat(surn);
+      surn.forEach(function (k) { self.need(k); });
+      alts = Array.from(new Set(alts));
+    } else alts = Array.from(new Set(this.stems(w)));
     alts.forEach(function (a) { self.keys[a] = 1; });
     return ["or", alts.map(function (a) { return self.phrase("key", [a]); })];
   };
