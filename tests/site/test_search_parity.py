@@ -43,7 +43,8 @@ def test_browser_folds_words_like_python(browser, sample_site):
 
 
 def compare(page, edition, queries):
-    """(query, server total, browser total, server top 10, browser top 10) that disagree.
+    """(query, server total, browser total, server top 10, browser top 10) that disagree, and
+    queries whose best front matter and register entries (the API's "other") differ.
     Letters tied in score with the tenth may come in either order, so the top ten are
     compared as the letters scored above the tenth's score."""
     bad = []
@@ -57,6 +58,9 @@ def compare(page, edition, queries):
             bad.append((q, res["total"], js["total"], py, js["ids"][:10]))
         elif set(py) - set(js["ids"][: len(py) + 10]):
             bad.append((q, res["total"], js["total"], py, js["ids"][:10]))
+        other = [o["id"] for o in res["other"]]
+        if [o["id"] for o in js["other"]] != other:  # front matter and register entries
+            bad.append((q, "other", other, [o["id"] for o in js["other"]]))
     return bad
 
 
@@ -171,6 +175,7 @@ def test_static_page_shows_the_servers_facets_snippets_and_notes(browser, sample
     try:
         page.goto((sample_site[0] / "search.html").as_uri() + "?q=" + q)
         page.wait_for_selector("#results .result .snippet mark")
+        page.wait_for_selector("#facets section.facet")  # drawn once the results are shown
         res = sample.search(q, per_page=50)
         assert int(page.inner_text("#total")) == res["total"]
         shown = _facets_shown(page)
@@ -182,8 +187,61 @@ def test_static_page_shows_the_servers_facets_snippets_and_notes(browser, sample
         page.wait_for_selector("#results .result .snippet mark")
         res = sample.search("invented")
         assert int(page.inner_text("#total")) == res["total"] == 4
-        assert page.locator("#results .snippet-note mark").count() >= 4
-        assert page.locator("#results .snippet:not(.snippet-note)").count() == 0
+        assert page.locator("#results .result .snippet-note mark").count() >= 4
+        # (the letters' snippets; front matter and register hits are listed after them)
+        assert page.locator("#results .result .snippet:not(.snippet-note)").count() == 0
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+# words of the front matter (preface, year introductions, the essay) and of register notes
+OTHER_QUERIES = [
+    "tractor", "Director", "currency", '"foreign currency"', "edition", "Vetrov", "Степногорск",
+    "урож*", "хлеб", "Kostrov", "=edition", "tractor -currency", "Ветров",
+]  # fmt: skip
+
+
+def test_front_matter_and_registers_are_searched_offline(browser, sample_site, sample):
+    """The API's "other" (front matter and register entries, best ten) offline too: the same
+    documents in the same order, from file:// with the network off."""
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        bad = []
+        for q in OTHER_QUERIES:
+            res = sample.search(q)
+            js = page.evaluate("q => EpistolaSearch.search(q, {})", q)
+            py = [(o["kind"], o["id"]) for o in res["other"]]
+            got = [(o["kind"], o["id"]) for o in js["other"]]
+            if got != py:
+                bad.append((q, py, got))
+        assert bad == []
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_a_register_note_is_found_on_the_static_page(browser, sample_site):
+    """Kostrov's register note (persons.xml) calls him "Director"; no letter has the word: the
+    page shows no letter and links his register page, with the word marked."""
+    from lxml import etree
+
+    from tests.conftest import SAMPLE
+
+    tei = etree.parse(str(SAMPLE / "registers" / "persons.xml"))
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    note = tei.xpath("//t:person[@xml:id='p-kostrov']/t:note", namespaces=ns)[0]
+    assert "Director" in " ".join(note.itertext())
+    letters = [p for p in (SAMPLE / "letters").rglob("*.xml") if "Director" in p.read_text()]
+    assert letters == []
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        page.goto((sample_site[0] / "search.html").as_uri() + "?q=Director")
+        page.wait_for_selector("#other .other-hit .snippet mark")
+        assert page.inner_text("#total") == "0"
+        hit = page.locator('#other .other-hit[data-id="p-kostrov"]')
+        assert hit.locator("a.hit").get_attribute("href").endswith("persons/p-kostrov.html")
+        assert hit.locator(".snippet mark").first.inner_text() == "Director"
         assert errors == []
     finally:
         ctx.close()
