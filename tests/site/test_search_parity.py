@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from epistola.search.fold import FOLD_SAMPLES, tokens
+from epistola.search.fold import FOLD_SAMPLES, surname_base, tokens
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +32,22 @@ def _search_page(browser, site):
     return ctx, page, errors
 
 
+SURNAME_SAMPLES = [
+    "Костров", "Кострова", "Костровым", "Лебедевой", "Калниными", "Щукиных", "Ивановою", "ов",
+    "Иванову", "слова", "хлопке", "Kostrov", "Пушкин", "Ин", "Ёлкиным",
+]  # fmt: skip
+
+
 def test_browser_folds_words_like_python(browser, sample_site):
     ctx, page, errors = _search_page(browser, sample_site[0])
     try:
         got = page.evaluate("ws => ws.map(w => EpistolaSearch.tokens(w))", FOLD_SAMPLES)
         assert got == [tokens(w) for w in FOLD_SAMPLES]
+        # the shape of a Russian surname's case forms, from the same pattern (meta.js)
+        words = [t for w in FOLD_SAMPLES + SURNAME_SAMPLES for t in tokens(w)]
+        got = page.evaluate("ws => ws.map(w => EpistolaSearch.surnameBase(w))", words)
+        assert got == [surname_base(w) for w in words]
+        assert surname_base("костровыми") == "костров" and surname_base("слово") is None
         assert errors == []
     finally:
         ctx.close()

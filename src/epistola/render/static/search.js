@@ -329,7 +329,6 @@
   };
   Compiler.prototype.namesExpr = function (ents) {
     var self = this;
-
     return ["or", ents.map(function (e) { return self.phrase("names", [e]); })];
   };
   Compiler.prototype.compile = function (node) {
