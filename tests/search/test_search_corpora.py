@@ -206,3 +206,39 @@ def test_sample_edition_facets(sample):
     )
     with pytest.raises(QueryError):
         sample.search('"unclosed')
+
+
+# Surnames of the sample's register, as the TEI writes them; pymorphy knows few of them and gave
+# their case forms different lemmas (Костров -> костёр, Костровым -> костровый).
+SAMPLE_SURNAMES = {"p-kostrov": "Костров", "p-lazutin": "Лазутин", "p-bazhenov": "Баженов",
+                   "p-kalnin": "Калнин", "p-vetrov": "Ветров"}  # fmt: skip
+# nominative, genitive/accusative, dative, instrumental, prepositional
+SURNAME_CASES = ("", "а", "у", "ым", "е")
+
+
+def letters_naming(sample_tei: dict, pid: str, surname: str) -> set[str]:
+    """Letters that refer to ``pid`` or write any case form of ``surname``, read from the TEI."""
+    forms = {surname.lower() + e for e in (*SURNAME_CASES, "ом", "ой", "ы", "ых", "ыми")}
+    out = set()
+    for lid, f in sample_tei.items():
+        root = f["root"]
+        refs = {r.lstrip("#") for r in " ".join(root.xpath("//@ref")).split()}
+        text = " ".join(root.xpath("//*[local-name()='text']//text()"))
+        if pid in refs or forms & set(re.findall(r"\w+", text.lower())):
+            out.add(lid)
+    return out
+
+
+@pytest.mark.parametrize("pid", sorted(SAMPLE_SURNAMES))
+def test_every_case_form_of_a_surname_finds_the_same_letters(sample, sample_tei, pid):
+    surname = SAMPLE_SURNAMES[pid]
+    expected = letters_naming(sample_tei, pid, surname)
+    assert expected
+    found = {}
+    for e in SURNAME_CASES:
+        res = sample.search(surname + e, per_page=200)
+        found[surname + e] = {r["letter"] for r in res["results"]}
+        assert pid in [n["id"] for n in res["names"]], surname + e
+    first = found[surname]
+    assert all(v == first for v in found.values()), {k: len(v) for k, v in found.items()}
+    assert expected <= first, sorted(expected - first)

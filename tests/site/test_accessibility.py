@@ -59,6 +59,7 @@ def test_search_facets_and_notes_by_keyboard(browser, sample_site):
         page.keyboard.type("хлеб")
         page.keyboard.press("Enter")
         page.wait_for_selector("#results a.hit")
+        page.wait_for_selector("#facets [data-facet] a")  # drawn once the results are shown
         total = int(page.inner_text("#total"))
         for _ in range(200):  # tab on to the first facet value and follow it with Enter
             page.keyboard.press("Tab")

@@ -76,6 +76,7 @@ def walk(browser, site, output_dir, name, *, year, letter, word, abbr):
         page.fill("#q", word)
         page.press("#q", "Enter")
         page.wait_for_selector("#results .result")
+        page.wait_for_selector("#facets section.facet")  # drawn once the results are shown
         hits = page.locator(f'#results a.hit[href$="letters/{letter}.html"]')
         assert hits.count() == 1
         total = int(page.inner_text("#total"))

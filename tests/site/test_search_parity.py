@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from epistola.search.fold import FOLD_SAMPLES, tokens
+from epistola.search.fold import FOLD_SAMPLES, surname_base, tokens
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +32,30 @@ def _search_page(browser, site):
     return ctx, page, errors
 
 
+SURNAME_SAMPLES = [
+    "Костров", "Кострова", "Костровым", "Лебедевой", "Калниными", "Щукиных", "Ивановою", "ов",
+    "Иванову", "слова", "хлопке", "Kostrov", "Пушкин", "Ин", "Ёлкиным",
+]  # fmt: skip
+
+
 def test_browser_folds_words_like_python(browser, sample_site):
     ctx, page, errors = _search_page(browser, sample_site[0])
     try:
         got = page.evaluate("ws => ws.map(w => EpistolaSearch.tokens(w))", FOLD_SAMPLES)
         assert got == [tokens(w) for w in FOLD_SAMPLES]
+        # the shape of a Russian surname's case forms, from the same pattern (meta.js)
+        words = [t for w in FOLD_SAMPLES + SURNAME_SAMPLES for t in tokens(w)]
+        got = page.evaluate("ws => ws.map(w => EpistolaSearch.surnameBase(w))", words)
+        assert got == [surname_base(w) for w in words]
+        assert surname_base("костровыми") == "костров" and surname_base("слово") is None
         assert errors == []
     finally:
         ctx.close()
 
 
 def compare(page, edition, queries):
-    """(query, server total, browser total, server top 10, browser top 10) that disagree.
+    """(query, server total, browser total, server top 10, browser top 10) that disagree, and
+    queries whose best front matter and register entries (the API's "other") differ.
     Letters tied in score with the tenth may come in either order, so the top ten are
     compared as the letters scored above the tenth's score."""
     bad = []
@@ -57,6 +69,9 @@ def compare(page, edition, queries):
             bad.append((q, res["total"], js["total"], py, js["ids"][:10]))
         elif set(py) - set(js["ids"][: len(py) + 10]):
             bad.append((q, res["total"], js["total"], py, js["ids"][:10]))
+        other = [o["id"] for o in res["other"]]
+        if [o["id"] for o in js["other"]] != other:  # front matter and register entries
+            bad.append((q, "other", other, [o["id"] for o in js["other"]]))
     return bad
 
 
@@ -64,7 +79,31 @@ SAMPLE_QUERIES = [
     "хлебозаготовки", "хлебозаготовках", "заготовка", "Каганович", "Кагановичу", "Kaganovich",
     "Lasutin", "Лазутин", "хлеб", "хлеб OR Украина", "хлеб -Украина", "хлеб*", "=хлеба",
     '"доменных печей"', "Stalin", "Молотову", "grain", "letter OR letters", "(хлеб OR уголь) NOT Москва",
+    # every case form of register surnames pymorphy does not know (Костров) or knows (Лазутин)
+    "Костров", "Кострова", "Кострову", "Костровым", "Кострове", "Лазутиным", "Калниным",
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("pid", ["p-kostrov", "p-kalnin"])
+def test_every_case_form_of_a_surname_finds_the_same_letters_offline(
+    browser, sample_site, sample_tei, pid
+):
+    from tests.search.test_search_corpora import SAMPLE_SURNAMES, SURNAME_CASES, letters_naming
+
+    surname = SAMPLE_SURNAMES[pid]
+    expected = letters_naming(sample_tei, pid, surname)
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        found = {}
+        for e in SURNAME_CASES:
+            js = page.evaluate("q => EpistolaSearch.search(q, {})", surname + e)
+            found[surname + e] = set(js["ids"])
+        first = found[surname]
+        assert all(v == first for v in found.values()), {k: len(v) for k, v in found.items()}
+        assert expected <= first, sorted(expected - first)
+        assert errors == []
+    finally:
+        ctx.close()
 
 
 def test_static_search_answers_like_the_server_on_the_sample(browser, sample_site, sample):
@@ -147,6 +186,7 @@ def test_static_page_shows_the_servers_facets_snippets_and_notes(browser, sample
     try:
         page.goto((sample_site[0] / "search.html").as_uri() + "?q=" + q)
         page.wait_for_selector("#results .result .snippet mark")
+        page.wait_for_selector("#facets section.facet")  # drawn once the results are shown
         res = sample.search(q, per_page=50)
         assert int(page.inner_text("#total")) == res["total"]
         shown = _facets_shown(page)
@@ -158,8 +198,61 @@ def test_static_page_shows_the_servers_facets_snippets_and_notes(browser, sample
         page.wait_for_selector("#results .result .snippet mark")
         res = sample.search("invented")
         assert int(page.inner_text("#total")) == res["total"] == 4
-        assert page.locator("#results .snippet-note mark").count() >= 4
-        assert page.locator("#results .snippet:not(.snippet-note)").count() == 0
+        assert page.locator("#results .result .snippet-note mark").count() >= 4
+        # (the letters' snippets; front matter and register hits are listed after them)
+        assert page.locator("#results .result .snippet:not(.snippet-note)").count() == 0
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+# words of the front matter (preface, year introductions, the essay) and of register notes
+OTHER_QUERIES = [
+    "tractor", "Director", "currency", '"foreign currency"', "edition", "Vetrov", "Степногорск",
+    "урож*", "хлеб", "Kostrov", "=edition", "tractor -currency", "Ветров",
+]  # fmt: skip
+
+
+def test_front_matter_and_registers_are_searched_offline(browser, sample_site, sample):
+    """The API's "other" (front matter and register entries, best ten) offline too: the same
+    documents in the same order, from file:// with the network off."""
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        bad = []
+        for q in OTHER_QUERIES:
+            res = sample.search(q)
+            js = page.evaluate("q => EpistolaSearch.search(q, {})", q)
+            py = [(o["kind"], o["id"]) for o in res["other"]]
+            got = [(o["kind"], o["id"]) for o in js["other"]]
+            if got != py:
+                bad.append((q, py, got))
+        assert bad == []
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_a_register_note_is_found_on_the_static_page(browser, sample_site):
+    """Kostrov's register note (persons.xml) calls him "Director"; no letter has the word: the
+    page shows no letter and links his register page, with the word marked."""
+    from lxml import etree
+
+    from tests.conftest import SAMPLE
+
+    tei = etree.parse(str(SAMPLE / "registers" / "persons.xml"))
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    note = tei.xpath("//t:person[@xml:id='p-kostrov']/t:note", namespaces=ns)[0]
+    assert "Director" in " ".join(note.itertext())
+    letters = [p for p in (SAMPLE / "letters").rglob("*.xml") if "Director" in p.read_text()]
+    assert letters == []
+    ctx, page, errors = _search_page(browser, sample_site[0])
+    try:
+        page.goto((sample_site[0] / "search.html").as_uri() + "?q=Director")
+        page.wait_for_selector("#other .other-hit .snippet mark")
+        assert page.inner_text("#total") == "0"
+        hit = page.locator('#other .other-hit[data-id="p-kostrov"]')
+        assert hit.locator("a.hit").get_attribute("href").endswith("persons/p-kostrov.html")
+        assert hit.locator(".snippet mark").first.inner_text() == "Director"
         assert errors == []
     finally:
         ctx.close()

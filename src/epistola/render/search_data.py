@@ -3,9 +3,18 @@
 Browsers refuse ``fetch()`` and ``import()`` on file:// pages, but they run ``<script src>``;
 so every index file is JavaScript that hands its data to a global:
 
-    search/meta.js          EpistolaSearch.meta = {letters, facets, fold, lengths, entities, ...}
-    search/s-<key>.js       EpistolaSearch.shard("<key>", {forms, post, exact, names})
+    search/meta.js          EpistolaSearch.meta = {n, lengths, numbers, facets, fold, shards, ...}
+    search/s-<key>.js       EpistolaSearch.shard("<key>", {forms, post, exact, names, surn})
+    search/letters.js       EpistolaSearch.letters({rows: [[id, label, date, ...]], strings})
+    search/facets.js        EpistolaSearch.facetData({rows: [[year, kind, values]], names})
+    search/other.js         EpistolaSearch.other({docs, lengths, ent})  front matter, register
+    search/o-<n>.js         EpistolaSearch.otherText(n, {doc: [[where, text], ...]})  (snippets)
     search/t/<slug>.js      EpistolaSearch.text("<slug>", [[where, text], ...])  (for snippets)
+
+Only meta.js is loaded with the page, so it holds just what ranking needs for every letter
+(token counts, numbers); the rest is loaded when a query uses it: the shards of its words, the
+letter rows (labels, dates, parties; loaded beside the shards), the facet values once results
+are shown (or first, when a filter is set).
 
 The words are analysed by the server's own code (search/index.py: ``analyse_letter``, the same
 token streams the FTS5 index holds), so the browser needs neither stemmer nor lemmatiser:
@@ -15,6 +24,11 @@ token streams the FTS5 index holds), so the browser needs neither stemmer nor le
 - ``post``: key -> postings ``[letter, n_text, pos..., n_notes, pos..., n_title, pos...]``;
 - ``exact``: folded form -> postings ``[letter, n, pos...]`` in the unstemmed column;
 - ``names``: name key (names.py) -> register entries;
+- ``ents``: register entry -> its letters, for the entries that ``forms`` and ``names`` name;
+- ``surn``: a one-word register name shaped like a Russian surname -> the keys of all its case
+  forms (fold.py: ``surname_base``, ``Analyzer.surname_keys``);
+- ``opost``, ``oexact``: the same for front matter and register entries (search/index.py:
+  ``other_rows``, the server's ``search_other``), numbered as search/other.js lists them;
 
 each under the shard of its first two letters. ``lengths`` (tokens per letter, all columns) let
 the browser rank with FTS5's own bm25 formula and column weights (search/index.py: RANK), so the
@@ -31,14 +45,15 @@ from pathlib import Path
 
 from ..search.columns import WEIGHTS
 from ..search.facets import ENTITY_FACETS, FACETS, FacetData, entity_pairs_of
-from ..search.fold import MARKS, SPECIAL, shared_analyzer
-from ..search.index import NAME_KINDS, analyse_letter, text_languages
+from ..search.fold import MARKS, SPECIAL, SURNAME_PATTERN, shared_analyzer, surname_base
+from ..search.index import NAME_KINDS, analyse_letter, other_docs, other_rows, text_languages
 from ..search.names import PARTICLES, lemmas
 from ..search.query import MAX_NAME_ENTRIES
 from . import urls
 from .room import ReadingRoom
 
-CACHE_VERSION = 6
+CACHE_VERSION = 8
+TEXT_BUCKET = 64  # texts of front matter and register entries per search/o-N.js
 
 
 def shard_key(s: str) -> str:
@@ -150,9 +165,12 @@ def build_search_files(
     inputs = _inputs(room, entity_of)
     digests = [_digest((item[1:5], sorted(item[5]), latin)) for item in inputs]
     names_digest = _digest(sorted(name_keys.items()))
+    # front matter and register entries (the API's "other"), where the store has them
+    others = other_docs(store) if name_keys else []
     fingerprint = _digest(
         (CACHE_VERSION, digests, names_digest, sorted((k, sorted(v.items())) for k, v in
-         facet_values.items()), [(lid, sorted(room.letters[lid].items())) for lid in room.order])
+         facet_values.items()), [(lid, sorted(room.letters[lid].items())) for lid in room.order],
+         others)
     )  # fmt: skip
     cache_file = Path(cache_dir) / "search-static.pickle" if cache_dir else None
     cache = _load(cache_file)
@@ -165,7 +183,8 @@ def build_search_files(
     rows_cache = cache.get("rows", {})
     forms_cache = cache.get("forms", {}) if cache.get("names") == names_digest else {}
     out = _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, entry_no,
-                 facet_values)  # fmt: skip
+                 facet_values, others)  # fmt: skip
+
     if cache_file:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         keep = set(digests)
@@ -194,8 +213,26 @@ def _load(path: Path | None) -> dict:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
+def _postings(i: int, cols: list[list[str]], ex: list[str], post: dict, exact: dict) -> None:
+    """Add document ``i``'s key positions per column and exact-form positions."""
+    where: dict[str, list[list[int]]] = {}
+    for c, toks in enumerate(cols):
+        for p, t in enumerate(toks):
+            where.setdefault(t, [[], [], []])[c].append(p)
+    for t, per in where.items():
+        post[t].append(i)
+        for ps in per:
+            post[t].append(len(ps))
+            post[t].extend(ps)
+    xw: dict[str, list[int]] = defaultdict(list)
+    for p, t in enumerate(ex):
+        xw[t].append(p)
+    for t, ps in xw.items():
+        exact[t] += [i, len(ps), *ps]
+
+
 def _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, entry_no,
-           facet_values) -> dict[str, bytes | None]:  # fmt: skip
+           facet_values, others) -> dict[str, bytes | None]:  # fmt: skip
     """The index files (see the module's docstring), from the analysis of ``inputs``."""
     shards: dict[str, dict] = defaultdict(lambda: {"forms": {}, "post": {}, "exact": {}})
     post: dict[str, list] = defaultdict(list)
@@ -212,67 +249,107 @@ def _files(room, analyzer, inputs, digests, rows_cache, forms_cache, name_keys, 
         lengths.append(sum(map(len, cols)) + len(names) + len(ex))
         for e in sorted(names):
             ents[e].append(i)
-        where: dict[str, list[list[int]]] = {}
-        for c, toks in enumerate(cols):
-            for p, t in enumerate(toks):
-                where.setdefault(t, [[], [], []])[c].append(p)
-        for t, per in where.items():
-            post[t].append(i)
-            for ps in per:
-                post[t].append(len(ps))
-                post[t].extend(ps)
-        xw: dict[str, list[int]] = defaultdict(list)
-        for p, t in enumerate(ex):
-            xw[t].append(p)
-        for t, ps in xw.items():
-            exact[t] += [i, len(ps), *ps]
+        _postings(i, cols, ex, post, exact)
+    # front matter and register entries, numbered 0.. as search/other.js lists them
+    opost: dict[str, list] = defaultdict(list)
+    oexact: dict[str, list] = defaultdict(list)
+    other_list, other_lengths, other_ent, other_texts = [], [], {}, {}
+    fts_rows, doc_rows = other_rows(room.store, analyzer, others) if others else ([], [])
+    n_front = room.store.scalar("SELECT COUNT(*) FROM front") if others else 0
+    for j, (fts, doc, src) in enumerate(zip(fts_rows, doc_rows, others, strict=True)):
+        cols = [fts[1].split(), [], fts[3].split()]
+        ex = fts[5].split()
+        other_lengths.append(sum(map(len, cols)) + (1 if fts[4] else 0) + len(ex))
+        _postings(j, cols, ex, opost, oexact)
+        _, kind, ref, title, _, body = doc
+        if src[5] is not None:
+            other_ent[src[5]] = j
+        front = j < n_front  # other_docs lists the front matter first
+        href = f"front/{urls.slug(ref)}.html" if front else urls.entry_path(kind, ref)
+        other_list.append([kind, ref, title, href or "", 1 if body else 0])
+        if body:
+            other_texts[j] = [["text", body], ["title", title]]
     # the keys and names a query word stands for, as the server computes them (query.py)
     by_key: dict[str, list[int]] = {}
     for key, es in name_keys.items():
         by_key[key] = es
-    for form in exact:
+    for form in dict.fromkeys([*exact, *oexact]):
         entry = forms_cache.get(form)
         if entry is None:
             entry = forms_cache[form] = _form_entry(analyzer, form, by_key)
         shards[shard_key(form)]["forms"][form] = entry
-        shards[shard_key(form)]["exact"][form] = exact[form]
+        if form in exact:
+            shards[shard_key(form)]["exact"][form] = exact[form]
+        if form in oexact:
+            shards[shard_key(form)].setdefault("oexact", {})[form] = oexact[form]
     for key, p in post.items():
         shards[shard_key(key)]["post"][key] = p
+    for key, p in opost.items():
+        shards[shard_key(key)].setdefault("opost", {})[key] = p
     for key, es in name_keys.items():
         shards[shard_key(key)].setdefault("names", {})[key] = es
+        if surname_base(key) == key:  # query.py: _Compiler.surname
+            shards[shard_key(key)].setdefault("surn", {})[key] = analyzer.surname_keys(key)
+    # the letters of the entries a shard's words and names name come with the shard, so a name
+    # query needs no second round of files (an entry is named from few shards: 520 kB in all
+    # on Schnitzler against 467 kB for each entry once)
+    for data in shards.values():
+        named = {e for f in data["forms"].values() if len(f) > 1 for e in f[1]}
+        named.update(e for es in data.get("names", {}).values() for e in es)
+        if any(e in ents for e in named):
+            data["ents"] = {e: ents[e] for e in sorted(named) if e in ents}
     out: dict[str, bytes | None] = {}
     for key, data in shards.items():
         out["search/" + shard_file(key)] = _js("EpistolaSearch.shard", key, data)
-    letters = []
-    for i, lid in enumerate(room.order):
+    # what the first results need is in meta.js (small, parsed before the page runs); the rest
+    # comes when it is used: letter rows for the shown page, entries' letters for a name
+    # query, facet values for filters and the facet panel
+    rows, numbers, facet_rows = [], [], []
+    strings: dict[str, int] = {}  # parties and kinds repeat: rows refer to them by number
+    for lid in room.order:
         r = room.letters[lid]
+        slug = urls.slug(lid)
+        parts = [strings.setdefault(r[k] or "", len(strings)) for k in ("sender", "addressee")]
+        rows.append([lid, r["label"], r["date_display"], *parts,
+                     strings.setdefault(r["kind"] or "", len(strings))]
+                    + ([] if slug == lid else [slug]))  # fmt: skip
+        numbers.append(r["number"])
         values = [facet_values[k].get(lid, []) for k in ENTITY_FACETS]
-        letters.append(
-            [lid, r["label"], r["date_display"], r["sender"] or "", r["addressee"] or "",
-             r["kind"] or "", r["year"], r["number"], urls.slug(lid), lengths[i], values]
-        )  # fmt: skip
+        facet_rows.append([r["year"], r["kind"] or "", values])
+    out["search/letters.js"] = _js(
+        "EpistolaSearch.letters", {"rows": rows, "strings": list(strings)}
+    )
+    names = {
+        e: room.entries[e]["name"]
+        for vs in facet_values.values() for x in vs.values() for e in x if e in room.entries
+    }  # fmt: skip
+    out["search/other.js"] = _js(
+        "EpistolaSearch.other",
+        {"docs": other_list, "lengths": other_lengths, "ent": other_ent},
+    )
+    text_buckets: dict[int, dict] = defaultdict(dict)
+    for j, texts in other_texts.items():
+        text_buckets[j // TEXT_BUCKET][j] = texts
+    for b, data in text_buckets.items():
+        out[f"search/o-{b}.js"] = _js("EpistolaSearch.otherText", b, data)
+    out["search/facets.js"] = _js("EpistolaSearch.facetData", {"rows": facet_rows, "names": names})
     meta = {
-        "fields": ["id", "label", "date", "sender", "addressee", "kind", "year", "number",
-                   "slug", "length", "values"],
-        "letters": letters,
+        "fields": ["id", "label", "date", "sender", "addressee", "kind", "slug"],
+        "strings": ["sender", "addressee", "kind"],  # numbers into letters.js's strings
+        "n": len(rows),
+        "lengths": lengths,
+        "numbers": numbers,
+        "textBucket": TEXT_BUCKET,
         "facets": [[k, label] for k, label in FACETS],
         "valueKeys": list(ENTITY_FACETS),
-        "names": {
-            e: room.entries[e]["name"]
-            for vs in facet_values.values() for x in vs.values() for e in x if e in room.entries
-        },
-        "entities": {
-            n: [entry_no[n], room.entries[entry_no[n]]["name"], room.entries[entry_no[n]]["kind"],
-                ents.get(n, [])]
-            for n in sorted(ents) if entry_no.get(n) in room.entries
-        },
         "latin": analyzer.latin,
         "particles": sorted(PARTICLES),
         "weights": WEIGHTS,
         "maxNames": MAX_NAME_ENTRIES,
         "fold": {"special": SPECIAL, "marks": MARKS},
+        "surname": SURNAME_PATTERN,
         "shards": sorted(shards),
-    }  # fmt: skip
+    }
     out["search/meta.js"] = (
         "window.EpistolaSearch=window.EpistolaSearch||{};EpistolaSearch.meta="
         + json.dumps(meta, ensure_ascii=False, separators=(",", ":"))

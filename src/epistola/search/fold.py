@@ -13,6 +13,11 @@ table from a language to its stemmer and lemmatiser; the browser's twin of ``fol
 - the *key* (``Analyzer.stem``): Russian (Cyrillic) words are lemmatised (pymorphy3: хлопке ->
   хлопок) and the lemma stemmed; Greek words take the Greek stemmer; Latin-script words the
   stemmer of the text's language (or the edition's first Latin-script language);
+- *surname forms* (``surname_base``, ``Analyzer.surname_keys``): pymorphy does not know most
+  Russian surnames in -ов/-ев/-ин/-ын and takes their forms for other words (Костров -> костёр,
+  Кострову -> костров, Костровым -> костровый), so their keys differ. A query word whose base
+  (the word without a surname's case ending) is a one-word name of the edition's register is
+  searched under the keys of every case form of that surname (search/query.py, search.js);
 - *compound parts* (``compound_tail``): a Russian compound joined by о/е whose two halves are
   dictionary words also gives the key of its last part (хлебозаготовки -> заготовка).
 """
@@ -152,6 +157,21 @@ def compound_tail(word: str) -> str | None:
     return None
 
 
+# a Russian surname in -ов/-ев/-ин/-ын and its case endings (masculine, feminine, plural);
+# the browser uses the same pattern (search.js, from meta.js), so keep it in syntax both share
+SURNAME_ENDINGS = ("", "а", "у", "ым", "ом", "е", "ой", "ою", "ую", "ы", "ых", "ыми")
+SURNAME_PATTERN = "^(.{2,}(?:ов|ев|ин|ын))(?:" + "|".join(e for e in SURNAME_ENDINGS if e) + ")?$"
+_SURNAME_RE = re.compile(SURNAME_PATTERN)
+
+
+def surname_base(word: str) -> str | None:
+    """The nominative of a folded word shaped like a case form of a Russian surname
+    (костровым -> костров, лазутину -> лазутин, лебедевой -> лебедев), else None. Only a shape:
+    callers take it as a surname when the register names someone so (search/query.py)."""
+    m = _SURNAME_RE.match(word) if is_cyrillic(word) else None
+    return m.group(1) if m else None
+
+
 class Analyzer:
     """Keys of folded words by script and language; ``languages`` are the edition's languages."""
 
@@ -193,6 +213,11 @@ class Analyzer:
         if is_cyrillic(token) or is_greek(token):
             return [self.stem(token)]
         return list(dict.fromkeys(self.stem(token, x) for x in self.latin))
+
+    def surname_keys(self, base: str) -> list[str]:
+        """The keys of every case form of the surname ``base`` (костров: костер, костр,
+        костров...), so that any form of it finds the letters with any other."""
+        return sorted(set(self.stem_all([base + e for e in SURNAME_ENDINGS], self.latin[0])))
 
     def parts(self, toks: list[str]) -> list[str]:
         """Keys of the last parts of the compounds among folded ``toks`` (хлебозаготовки ->

@@ -215,8 +215,9 @@ def _fts_sink(store, table: str):
     return postings.add, lambda: postings.write(store)
 
 
-def _other(store, analyzer: Analyzer) -> None:
-    """Front matter and register entries with notes or biographies, and every named entry."""
+def other_docs(store) -> list[tuple]:
+    """Front matter and register entries with notes or biographies, and every named entry:
+    (kind, ref, title, lang, body, entry rowid or None)."""
     docs = []
     for r in store.execute("SELECT id, kind, title, lang, body FROM front ORDER BY ord"):
         docs.append((r["kind"], r["id"], r["title"] or r["id"], r["lang"], r["body"] or "", None))
@@ -230,6 +231,13 @@ def _other(store, analyzer: Analyzer) -> None:
         body = "\n\n".join(x for x in (r["note"], r["bio"]) if x)
         no = r["rowid"] if r["kind"] in NAME_KINDS else None
         docs.append((r["kind"], r["id"], r["name"], None, body, no))
+    return docs
+
+
+def other_rows(store, analyzer: Analyzer, docs=None) -> tuple[list[tuple], list[tuple]]:
+    """(FTS rows as for letters, document rows (rowid, kind, ref, title, lang, body)) of
+    ``other_docs``. The static site's index (render/search_data.py) is written from them."""
+    docs = other_docs(store) if docs is None else docs
     latin = analyzer.latin[0]
     fts_rows, doc_rows = [], []
     for i, (kind, ref, title, lang, body, no) in enumerate(docs, 1):
@@ -246,6 +254,12 @@ def _other(store, analyzer: Analyzer) -> None:
             )
         )
         doc_rows.append((i, kind, ref, title, lang, body))
+    return fts_rows, doc_rows
+
+
+def _other(store, analyzer: Analyzer) -> None:
+    """Front matter and register entries into ``search_other`` (see ``other_rows``)."""
+    fts_rows, doc_rows = other_rows(store, analyzer)
     add, done = _fts_sink(store, "search_other")
     add(fts_rows)
     done()

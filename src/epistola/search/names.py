@@ -8,7 +8,8 @@ here: Kaganowitsch, Ordschonikidse, Chruschtschow). Latin names with umlauts get
 spellings too (Müller -> mueller). ё and pre-reform letters (ѣ і ѳ ѵ, final ъ) are mapped first.
 
 At query time, ``query_keys`` turns a query word or phrase into the keys to look up: its folded
-form and, for Russian words, its dictionary forms (pymorphy3: Кагановичу -> каганович) and their
+form and, for Russian words, its dictionary forms (pymorphy3: Кагановичу -> каганович), the
+nominative of a word shaped like a surname's case form (Костровым -> костров) and their
 transliterations, so a register with only Latin names is found from Cyrillic queries too.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .fold import WORD_RE, fold, is_cyrillic, morph, tokens
+from .fold import WORD_RE, fold, is_cyrillic, morph, surname_base, tokens
 
 # iuliia schemas: names a reader may meet in catalogues, maps and older literature.
 SCHEMAS = (
@@ -176,6 +177,9 @@ def query_keys(words: list[str]) -> list[str]:
     keys = {" ".join(words), " ".join(o[1] if len(o) > 1 else o[0] for o in options)}
     if len(words) == 1:
         keys.update(options[0])
+        base = surname_base(words[0])
+        if base:  # a surname's case form: лазутиным -> лазутин (pymorphy rarely knows it)
+            keys.add(base)
     for k in list(keys):
         keys |= _translit_phrase(k)
     return sorted(keys)

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import EditionFormatError, QueryError
 from ..model.letters import letter_label
 from .facets import ENTITY_FACETS, FacetData, count, entry_labels, entry_rowids
-from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, tokens
+from .fold import Analyzer, base_lang, is_cyrillic, shared_analyzer, surname_base, tokens
 from .index import INDEX_VERSION
 from .names import PARTICLES, query_keys, transliterations
 from .parse import parse
@@ -74,8 +74,19 @@ class _Compiler:
     def _names_expr(self, ents: list[int]) -> str:
         return "{names} : (" + " OR ".join(_q(f"n{e}") for e in ents) + ")"
 
+    def surname(self, word: str) -> str | None:
+        """The register surname ``word`` is a case form of (костровым -> костров), if any."""
+        base = surname_base(word)
+        if base is None:
+            return None
+        rows = self.store.execute("SELECT entity FROM search_name_keys WHERE key = ?", [base])
+        return base if any(True for _ in rows) else None
+
     def _text_term(self, word: str) -> str:
         alts = self.analyzer.stems(word)
+        base = self.surname(word)
+        if base:  # every case form of the surname: pymorphy gives them different lemmas
+            alts = list(dict.fromkeys(alts + self.analyzer.surname_keys(base)))
         self.hl.stems.update(alts)
         return f"{TEXT_COLS} : (" + " OR ".join(_q(a) for a in alts) + ")"
 

@@ -19,7 +19,14 @@
   var waiting = {};
   var texts = {};
   var textWaiting = {};
-  var PAGE = 50, WINDOW = 8, MAX_SNIPPETS = 3, FACET_LIMIT = 30;
+  var ROWS = null;       // search/letters.js: per letter [id, label, date, sender, addressee, kind, slug]
+  var entLetters = {};   // register entry -> its letters (each shard brings those it names)
+  var FD = null;         // search/facets.js: {rows: [[year, kind, values]], names}
+  var OTHER = null;      // search/other.js: front matter and register entries {docs, lengths, ent}
+  var otherTexts = {};   // search/o-N.js: their texts, for snippets, 64 documents a file
+  var OTHER_LIMIT = 10;  // as the server's "other" (search/query.py: _other)
+  var fileWaiting = {};
+  var PAGE = 50, WINDOW = 8, MAX_SNIPPETS_LETTER = 3, FACET_LIMIT = 30;
   var F = {};
   M.fields.forEach(function (f, i) { F[f] = i; });
   var MESSAGES = window.EpistolaMessages || {};
@@ -27,6 +34,7 @@
 
   ES.shard = function (key, data) {
     shards[key] = data;
+    if (data && data.ents) Object.keys(data.ents).forEach(function (e) { entLetters[e] = data.ents[e]; });
     (waiting[key] || []).forEach(function (f) { f(); });
     delete waiting[key];
   };
@@ -35,6 +43,25 @@
     (textWaiting[i] || []).forEach(function (f) { f(); });
     delete textWaiting[i];
   };
+  function arrived(name) {
+    (fileWaiting[name] || []).forEach(function (f) { f(); });
+    delete fileWaiting[name];
+  }
+  ES.letters = function (data) {
+    var strs = (data && data.strings) || [], idx = M.strings.map(function (f) { return F[f]; });
+    ROWS = ((data && data.rows) || []).map(function (r) {
+      idx.forEach(function (k) { r[k] = strs[r[k]]; });
+      if (r.length <= F.slug) r[F.slug] = r[F.id];
+      return r;
+    });
+    arrived("letters");
+  };
+  ES.other = function (data) { OTHER = data || { docs: [], lengths: [], ent: {} }; arrived("other"); };
+  ES.otherText = function (b, data) {
+    otherTexts[b] = data || {};
+    arrived("o" + b);
+  };
+  ES.facetData = function (data) { FD = data || { rows: [], names: {} }; arrived("facets"); };
 
   /* ---- analysis: the twin of search/fold.py (fold, tokens) ---- */
   var SPECIAL = M.fold.special;
@@ -55,8 +82,15 @@
     if (t.indexOf("ъ") < 0) return out;
     return out.map(function (w) { return w.length > 1 && w[w.length - 1] === "ъ" ? w.slice(0, -1) : w; });
   }
+  var SURNAME_RE = new RegExp(M.surname || "(?!)");
+  function surnameBase(w) {  /* search/fold.py: surname_base (the pattern comes from meta.js) */
+    if (!/^[\u0400-\u052f]/.test(w)) return null;
+    var m = SURNAME_RE.exec(w);
+    return m ? m[1] : null;
+  }
   ES.fold = fold;
   ES.tokens = tokens;
+  ES.surnameBase = surnameBase;
 
   /* ---- the query language: the twin of search/parse.py ---- */
   function QueryError(message) { this.message = message; }
@@ -169,19 +203,52 @@
       script(base + "search/" + shardFile(key), function () { ES.shard(key, null); });
     });
   }
+  function loadFile(name, file, have, failed) {
+    /* load search/<file> once; resolves when it has handed over its data (or failed) */
+    return new Promise(function (resolve) {
+      if (have()) { resolve(); return; }
+      (fileWaiting[name] = fileWaiting[name] || []).push(resolve);
+      if (fileWaiting[name].length > 1) return;
+      script(base + "search/" + file, function () { failed(); });
+    });
+  }
+  function loadRows() {
+    /* the letters' rows (label, date, parties), for showing results */
+    return loadFile("letters", "letters.js", function () { return ROWS !== null; },
+                    function () { ES.letters(null); });
+  }
+  function row(i) { return (ROWS && ROWS[i]) || []; }
+  function loadFacets() {
+    return loadFile("facets", "facets.js", function () { return FD !== null; },
+                    function () { ES.facetData(null); });
+  }
+  function loadOther() {
+    return loadFile("other", "other.js", function () { return OTHER !== null; },
+                    function () { ES.other(null); });
+  }
+  function loadOtherText(j) {
+    var b = Math.floor(j / M.textBucket);
+    return loadFile("o" + b, "o-" + b + ".js", function () { return b in otherTexts; },
+                    function () { ES.otherText(b, null); });
+  }
+  function otherText(j) {
+    var b = otherTexts[Math.floor(j / M.textBucket)];
+    return (b && b[j]) || null;
+  }
   function shardOf(s) { return shards[Array.from(s).slice(0, 2).join("")] || null; }
   function loadText(i) {
     return new Promise(function (resolve) {
       if (i in texts) { resolve(texts[i]); return; }
       (textWaiting[i] = textWaiting[i] || []).push(function () { resolve(texts[i]); });
       if (textWaiting[i].length > 1) return;
-      script(base + "search/t/" + M.letters[i][F.slug] + ".js", function () { ES.text(i, []); });
+      script(base + "search/t/" + row(i)[F.slug] + ".js", function () { ES.text(i, []); });
     });
   }
 
   /* ---- compiling: the twin of search/query.py's _Compiler ---- */
   function Compiler() {
     this.missing = {};
+
     this.phrases = [];
     this.entities = {};
     this.keys = {};      // keys to highlight
@@ -213,6 +280,13 @@
     this.need(w);
     return [w];
   };
+  Compiler.prototype.surname = function (w) {
+    /* the keys of every case form of the register surname w is a form of (query.py: surname) */
+    var b = surnameBase(w);
+    if (!b) return null;
+    var sh = this.need(b);
+    return (sh && sh.surn && sh.surn[b]) || null;
+  };
   Compiler.prototype.lookupNames = function (key) {
     var sh = this.need(key);
     return (sh && sh.names && sh.names[key]) || [];
@@ -222,7 +296,11 @@
     if (words.length === 1) {
       var f = this.form(words[0]);
       if (f) (f[1] || []).forEach(function (e) { found[e] = 1; });
-      else this.lookupNames(words[0]).forEach(function (e) { found[e] = 1; });
+      else {
+        this.lookupNames(words[0]).forEach(function (e) { found[e] = 1; });
+        var b = surnameBase(words[0]);  // names.py: query_keys
+        if (b) this.lookupNames(b).forEach(function (e) { found[e] = 1; });
+      }
     } else {
       var lem = words.map(function (w) { var f = self.form(w); return (f && f[2]) || w; });
       [words.join(" "), lem.join(" ")].forEach(function (k) {
@@ -240,7 +318,12 @@
     return ["ph", p];
   };
   Compiler.prototype.textTerm = function (w) {
-    var self = this, alts = Array.from(new Set(this.stems(w)));
+    var self = this, surn = this.surname(w), alts;
+    if (surn) {  // a form no letter has is among its surname's forms: no guessing of its stem
+      alts = (this.form(w) ? this.stems(w) : []).concat(surn);
+      surn.forEach(function (k) { self.need(k); });
+      alts = Array.from(new Set(alts));
+    } else alts = Array.from(new Set(this.stems(w)));
     alts.forEach(function (a) { self.keys[a] = 1; });
     return ["or", alts.map(function (a) { return self.phrase("key", [a]); })];
   };
@@ -317,11 +400,12 @@
   };
 
   /* ---- matching with positions; bm25 like FTS5 (k1 1.2, b 0.75, weighted frequencies) ---- */
+  /* other: the index of front matter and register entries (opost, oexact) instead of letters' */
   var decoded = {};
-  function keyPostings(k) {
-    var id = "k" + k;
+  function keyPostings(k, other) {
+    var id = (other ? "ok" : "k") + k;
     if (decoded[id]) return decoded[id];
-    var sh = shardOf(k), p = (sh && sh.post[k]) || [], out = new Map();
+    var sh = shardOf(k), p = (sh && (other ? sh.opost && sh.opost[k] : sh.post[k])) || [], out = new Map();
     for (var i = 0; i < p.length;) {
       var doc = p[i++], cols = [];
       for (var c = 0; c < 3; c++) { var n = p[i++]; cols.push(p.slice(i, i + n)); i += n; }
@@ -329,10 +413,10 @@
     }
     return (decoded[id] = out);
   }
-  function exactPostings(w) {
-    var id = "x" + w;
+  function exactPostings(w, other) {
+    var id = (other ? "ox" : "x") + w;
     if (decoded[id]) return decoded[id];
-    var sh = shardOf(w), p = (sh && sh.exact[w]) || [], out = new Map();
+    var sh = shardOf(w), p = (sh && (other ? sh.oexact && sh.oexact[w] : sh.exact[w])) || [], out = new Map();
     for (var i = 0; i < p.length;) {
       var doc = p[i++], n = p[i++];
       out.set(doc, [p.slice(i, i + n)]);
@@ -340,12 +424,12 @@
     }
     return (decoded[id] = out);
   }
-  function prefixPostings(w) {
+  function prefixPostings(w, other) {
     var sh = shardOf(w), out = new Map();
     if (!sh) return out;
-    Object.keys(sh.exact).forEach(function (f) {
+    Object.keys((other ? sh.oexact : sh.exact) || {}).forEach(function (f) {
       if (f.indexOf(w) !== 0) return;
-      exactPostings(f).forEach(function (cols, doc) {
+      exactPostings(f, other).forEach(function (cols, doc) {
         var have = out.get(doc);
         if (have) have[0] = have[0].concat(cols[0]); else out.set(doc, [cols[0].slice()]);
       });
@@ -362,15 +446,19 @@
     return n;
   }
   /* doc -> weighted frequency of the phrase (only docs where it occurs) */
-  function phraseFreqs(ph) {
+  function phraseFreqs(ph, other) {
     var W = M.weights, out = new Map();
     if (ph.col === "names") {
-      var e = M.entities[ph.toks[0]];
-      (e ? e[3] : []).forEach(function (d) { out.set(d, W[3]); });
+      if (other) {
+        var doc = OTHER.ent[ph.toks[0]];
+        if (doc !== undefined) out.set(doc, W[3]);
+        return out;
+      }
+      (entLetters[ph.toks[0]] || []).forEach(function (d) { out.set(d, W[3]); });
       return out;
     }
     var lists = ph.toks.map(function (t) {
-      return ph.col === "key" ? keyPostings(t) : ph.prefix ? prefixPostings(t) : exactPostings(t);
+      return ph.col === "key" ? keyPostings(t, other) : ph.prefix ? prefixPostings(t, other) : exactPostings(t, other);
     });
     var weights = ph.col === "key" ? [W[0], W[1], W[2]] : [W[4]];
     lists[0].forEach(function (cols, doc) {
@@ -385,23 +473,24 @@
     });
     return out;
   }
-  function evaluate(node) {
-    /* the set of matching letters (a Map used as a set) */
-    if (node[0] === "ph") return node[1].freqs;
+  function evaluate(node, field) {
+    /* the set of matching letters (a Map used as a set); field: "freqs" or "ofreqs" (other) */
+    field = field || "freqs";
+    if (node[0] === "ph") return node[1][field];
     if (node[0] === "or") {
       var u = new Map();
-      node[1].forEach(function (c) { evaluate(c).forEach(function (_, d) { u.set(d, 1); }); });
+      node[1].forEach(function (c) { evaluate(c, field).forEach(function (_, d) { u.set(d, 1); }); });
       return u;
     }
     if (node[0] === "and" || node[0] === "andnot") {
-      var sets = node[1].map(evaluate);
+      var sets = node[1].map(function (c) { return evaluate(c, field); });
       sets.sort(function (a, b) { return a.size - b.size; });
       var out = new Map();
       sets[0].forEach(function (_, d) {
         if (sets.every(function (s) { return s.has(d); })) out.set(d, 1);
       });
       if (node[0] === "andnot" && node[2].length) {
-        var neg = evaluate(["or", node[2]]);
+        var neg = evaluate(["or", node[2]], field);
         neg.forEach(function (_, d) { out.delete(d); });
       }
       return out;
@@ -415,10 +504,13 @@
       var r = comp.compile(tree);
       expr = r[0];
       negative = r[1];
-      if (!Object.keys(comp.missing).length) break;
-      return Promise.all(Object.keys(comp.missing).map(loadShard)).then(function () { return search(q, filters); });
+      var loads = Object.keys(comp.missing).map(loadShard);
+      if (filters.length && FD === null) loads.push(loadFacets());
+      if (!loads.length) break;
+      return Promise.all(loads).then(function () { return search(q, filters); });
     }
-    var letters = M.letters, N = letters.length, ids, scores = null;
+    if (filters.length && FD === null) return loadFacets().then(function () { return search(q, filters); });
+    var N = M.n, ids, scores = null;
     if (expr) comp.phrases.forEach(function (ph) { ph.freqs = phraseFreqs(ph); });
     if (expr && !negative) {
       ids = Array.from(evaluate(expr).keys());
@@ -429,30 +521,44 @@
       for (var i = 0; i < N; i++) if (!not.has(i)) ids.push(i);
     }
     ids = ids.filter(function (i) {
-      return filters.every(function (f) { return facetValues(letters[i], f[0]).indexOf(f[1]) >= 0; });
+      return filters.every(function (f) { return facetValues(i, f[0]).indexOf(f[1]) >= 0; });
     });
     ids.sort(function (a, b) {
       var d = scores ? scores.get(b) - scores.get(a) : 0;
-      return d || letters[a][F.number] - letters[b][F.number];
+      return d || M.numbers[a] - M.numbers[b];
     });
-    return Promise.resolve({ ids: ids, comp: comp || new Compiler(), scores: scores });
+    return Promise.resolve({ ids: ids, comp: comp || new Compiler(), scores: scores,
+                             expr: expr, negative: negative });
   }
-  function bm25(phrases, ids, N) {
-    var k1 = 1.2, b = 0.75, letters = M.letters;
-    if (M.avgdl == null) {
-      var total = 0;
-      letters.forEach(function (L) { total += L[F.length]; });
-      M.avgdl = total / N;
-    }
+  function searchOther(r) {
+    /* the best front matter and register entries for the same expression (query.py: _other) */
+    if (!r.expr || r.negative) return Promise.resolve([]);
+    return loadOther().then(function () {
+      var phrases = r.comp.phrases;
+      phrases.forEach(function (ph) { ph.ofreqs = phraseFreqs(ph, true); });
+      var ids = Array.from(evaluate(r.expr, "ofreqs").keys());
+      var scores = bm25(phrases, ids, OTHER.lengths.length, OTHER.lengths, "ofreqs");
+      ids.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+      return ids.slice(0, OTHER_LIMIT);
+    });
+  }
+  function bm25(phrases, ids, N, lengths, field) {
+    var k1 = 1.2, b = 0.75, total = 0;
+    lengths = lengths || M.lengths;
+    field = field || "freqs";
+    if (lengths === M.lengths && M.avgdl != null) total = M.avgdl * N;
+    else lengths.forEach(function (n) { total += n; });
+    var avgdl = total / N;
+    if (lengths === M.lengths) M.avgdl = avgdl;
     var idf = phrases.map(function (ph) {
-      var v = Math.log((N - ph.freqs.size + 0.5) / (ph.freqs.size + 0.5));
+      var v = Math.log((N - ph[field].size + 0.5) / (ph[field].size + 0.5));
       return v <= 0 ? 1e-6 : v;
     });
     var out = new Map();
     ids.forEach(function (d) {
-      var s = 0, norm = k1 * (1 - b + b * letters[d][F.length] / M.avgdl);
+      var s = 0, norm = k1 * (1 - b + b * lengths[d] / avgdl);
       phrases.forEach(function (ph, i) {
-        var f = ph.freqs.get(d) || 0;
+        var f = ph[field].get(d) || 0;
         if (f) s += idf[i] * (f * (k1 + 1)) / (f + norm);
       });
       out.set(d, parseFloat(s.toPrecision(12)));  // SQLite hands ranks over with 15 digits
@@ -463,20 +569,28 @@
     /* {total, ids: [letter ids best first]} for tests and other pages */
     var filters = Object.keys(params || {}).map(function (k) { return [k, String(params[k])]; });
     return search(q, filters).then(function (r) {
-      return { total: r.ids.length, ids: r.ids.map(function (i) { return M.letters[i][F.id]; }) };
+      return Promise.all([loadRows(), searchOther(r)]).then(function (got) {
+        return {
+          total: r.ids.length,
+          ids: r.ids.map(function (i) { return row(i)[F.id]; }),
+          other: got[1].map(function (j) { var d = OTHER.docs[j]; return { kind: d[0], id: d[1], title: d[2] }; })
+        };
+      });
     });
   };
 
   /* ---- facets ---- */
-  function facetValues(L, key) {
-    if (key === "year") return L[F.year] == null ? [] : [String(L[F.year])];
-    if (key === "kind") return L[F.kind] ? [L[F.kind]] : [];
+  function facetValues(i, key) {
+    /* the values of facet key for letter i (needs search/facets.js) */
+    var r = FD.rows[i] || [null, "", []];
+    if (key === "year") return r[0] == null ? [] : [String(r[0])];
+    if (key === "kind") return r[1] ? [r[1]] : [];
     var k = M.valueKeys.indexOf(key);
-    return (k >= 0 && L[F.values][k]) || [];
+    return (k >= 0 && r[2][k]) || [];
   }
   function label(key, value) {
     if (key === "year" || key === "kind") return value;
-    return M.names[value] || value;
+    return FD.names[value] || value;
   }
 
   /* ---- rendering ---- */
@@ -503,8 +617,8 @@
       return (f[1] || []).some(function (e) { return e in comp.entities; });
     };
   }
-  function snippets(parent, sources, isHit) {
-    var made = 0;
+  function snippets(parent, sources, isHit, max) {
+    var made = 0, MAX_SNIPPETS = max || MAX_SNIPPETS_LETTER;
     sources.forEach(function (src) {
       if (made >= MAX_SNIPPETS) return;
       var where = src[0], text = src[1], spans = [], m;
@@ -556,9 +670,11 @@
     var filters = active.map(function (f) { return [f[0], params.get(f[0])]; });
     var t0 = performance.now();
     var started;
+    loadRows();  // beside the query's shards, not after them
     try { started = search(q, filters); } catch (e) { return showError(results, e); }
     started.then(function (r) {
-      render(params, r.ids, r.comp);
+      render(params, r.ids, r.comp).then(function () { return searchOther(r); })
+        .then(function (other) { renderOther(other, r.comp); });
       ES.lastTiming = performance.now() - t0;
     }, function (e) { showError(results, e); });
   }
@@ -570,7 +686,6 @@
   }
 
   function render(params, ids, comp) {
-    var letters = M.letters;
     var results = document.getElementById("results");
     results.textContent = "";
     var total = el("p", { class: "total" });
@@ -580,8 +695,14 @@
     var ol = el("ol", { class: "hits" });
     var shown = 0, isHit = marker(comp), highlight = comp.phrases.length > 0;
     function more() {
-      ids.slice(shown, shown + PAGE).forEach(function (i) {
-        var L = letters[i];
+      var page = ids.slice(shown, shown + PAGE);
+      shown += PAGE;
+      button.hidden = shown >= ids.length;
+      return loadRows().then(function () { draw(page); });
+    }
+    function draw(page) {
+      page.forEach(function (i) {
+        var L = row(i);
         var li = el("li", { class: "result" });
         li.appendChild(el("a", { class: "hit", href: base + "letters/" + L[F.slug] + ".html" }, L[F.label]));
         li.appendChild(document.createTextNode(" "));
@@ -593,15 +714,31 @@
         ol.appendChild(li);
         if (highlight) loadText(i).then(function (src) { snippets(li, src || [], isHit); });
       });
-      shown += PAGE;
-      button.hidden = shown >= ids.length;
     }
     results.appendChild(ol);
     var button = el("button", { type: "button", class: "more" }, L("More results"));
     button.addEventListener("click", more);
     results.appendChild(button);
-    more();
-    renderFacets(params, ids);
+    // the first page first; the facet values (all results') after it is on screen
+    return more().then(loadFacets).then(function () { renderFacets(params, ids); });
+  }
+
+  function renderOther(list, comp) {
+    /* hits in the front matter and the registers, below the letters (the API's "other") */
+    if (!list.length) return;
+    var isHit = marker(comp);
+    var sec = el("section", { id: "other", class: "other-hits" });
+    sec.appendChild(el("h2", {}, L("Front matter and registers")));
+    var ol = el("ol", { class: "hits" });
+    list.forEach(function (j) {
+      var d = OTHER.docs[j], li = el("li", { class: "other-hit", "data-kind": d[0], "data-id": d[1] });
+      li.appendChild(d[3] ? el("a", { class: "hit", href: base + d[3] }, d[2]) : el("span", { class: "hit" }, d[2]));
+      ol.appendChild(li);
+      var texts = d[4] ? loadOtherText(j) : Promise.resolve();
+      texts.then(function () { snippets(li, otherText(j) || [["title", d[2]]], isHit, 1); });
+    });
+    sec.appendChild(ol);
+    document.getElementById("results").appendChild(sec);
   }
 
   function renderFacets(params, ids) {
@@ -610,7 +747,7 @@
     M.facets.forEach(function (f) {
       var counts = {};
       ids.forEach(function (i) {
-        facetValues(M.letters[i], f[0]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        facetValues(i, f[0]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
       var values = Object.keys(counts).sort(function (a, b) {
         return f[0] === "year" ? a - b : counts[b] - counts[a] || label(f[0], a).localeCompare(label(f[0], b));
