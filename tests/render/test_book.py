@@ -141,10 +141,11 @@ def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
 
 
 def test_index_page_references_reach_the_letters(book_text):
-    """Every "1931/4 (p. 12)" of the name index and the organisations: page 12 shows No. 4."""
+    """Every "1931/4 (с. 12)" of the name index and the organisations: page 12 shows No. 4."""
     start = next(i for i, p in enumerate(book_text) if "Указатель имён" in p and "Баженов" in p)
     back = " ".join(" ".join(book_text[start:]).split()).replace("‐ ", "")
-    found = re.findall(r"(\d{4})/(\d+) \(p\.\s?(\d+)\)", back)
+    p = re.escape(catalogue("ru")["p."])  # "с.": the book speaks the edition's language
+    found = re.findall(r"(\d{4})/(\d+) \(" + p + r"\s?(\d+)\)", back)
     assert len(found) > 100
     for year, number, page in set(found):
         shown = " ".join(book_text[int(page) - 1].split())

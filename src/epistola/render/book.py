@@ -19,7 +19,8 @@ from markupsafe import Markup
 from ..errors import ConfigError
 from ..model import display
 from .html import HtmlRenderer
-from .i18n import interface_language, localise_date
+from .i18n import localise_date
+from .room import ui_language
 from .templating import make_environment
 
 PDF_VARIANT = "pdf/ua-1"
@@ -31,13 +32,29 @@ class BookRenderer(HtmlRenderer):
     def __init__(self, notes: dict[int, list], **kw):
         super().__init__(**kw)
         self.notes = notes
+        self.open_notes: set[int] = set()  # notes being written (a note may hold a note)
+
+    def note_content(self, node):
+        """The note's content, or None when it is unknown or already being written: a note
+        nested in another can carry its parent's number (Schnitzler L04145, L04322), and
+        writing it there again would never end."""
+        n = int(node.get("n") or 0)
+        return None if n in self.open_notes else self.notes.get(n)
+
+    def walk_note(self, node, content, out):
+        n = int(node.get("n") or 0)
+        self.open_notes.add(n)
+        try:
+            self._walk(content, out)
+        finally:
+            self.open_notes.discard(n)
 
     def _note(self, node, tag, out):
-        content = self.notes.get(int(node.get("n") or 0))
+        content = self.note_content(node)
         if content is None:
             return
         out.append('<span class="fn">')
-        self._walk(content, out)
+        self.walk_note(node, content, out)
         out.append("</span>")
 
     def _link(self, node, tag, out):
@@ -115,6 +132,7 @@ def book_context(
     text, layout = book_settings(edition, text, layout)
     renderer = renderer or (lambda letter: BookRenderer({n.n: n.content for n in letter.notes}))
     meta = edition.meta
+    ui = ui_language(edition)  # the reading room's language
     years: dict[int | None, list] = defaultdict(list)
     for letter in edition.letters():
         r = renderer(letter)
@@ -127,7 +145,7 @@ def book_context(
                 "id": letter.id,
                 "label": letter.label,
                 "number_in_year": letter.number_in_year,
-                "date": localise_date(display(letter.date), interface_language(meta)),
+                "date": localise_date(display(letter.date), ui),
                 "title": letter.title,
                 "kind": letter.kind,
                 "senders": "; ".join(a.name for a in letter.senders if a.name) or "[unknown]",
@@ -203,7 +221,6 @@ def book_context(
         for e in edition.entries("term")
     ]
     root = project_root or store.get_meta("project_root")
-    ui = interface_language(meta)
     # a project's templates reach the book
     env = make_environment(Path(root) if root else None, ui)
     lang = (meta.languages or ["en"])[-1]
