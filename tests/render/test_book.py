@@ -79,7 +79,8 @@ def test_name_index_lists_letters_by_year_and_number(book_text, sample_edition):
         )
     expected = ", ".join(f"{y}/{n}" for y, n in labels)
     index = " ".join(" ".join(book_text).split()).replace("‐ ", "")
-    index = re.sub(r" \(p\.\s?\d+\)", "", index)  # each reference also gives its page
+    p = re.escape(catalogue("ru")["p."])  # "с.": the book speaks the edition's language
+    index = re.sub(r" \(" + p + r"\s?\d+\)", "", index)  # each reference gives its page
     entry = index[index.index("Баженов, Тимофей Андреевич") :]
     assert entry.split(" Ветров,")[0].endswith(expected)
 
@@ -226,3 +227,22 @@ def test_the_project_chooses_what_is_printed(sample_edition):
         assert len(facing.xpath("//div[contains(@class, 'facing')]")) == translated
         with pytest.raises(ConfigError):
             book_html(ed, text="nope")
+
+
+def test_contents_page_numbers_reach_the_chapters(book_text, sample_edition):
+    """The book is laid out year by year (render_book(chunked=True)) and the contents are
+    told the page numbers: each one is the page that opens with that chapter's heading."""
+    with open_edition(sample_edition[0]) as ed:
+        years = sorted({str(r["year"]) for r in ed.letter_records() if r["year"]})
+    toc = " ".join(book_text[1].split())
+    found = dict(re.findall(r"(\d{4}) \.+ ?(\d+)", toc))
+    assert sorted(found) == years
+    numbers = [int(found[y]) for y in years]
+    assert numbers == sorted(numbers) and numbers[0] > 2
+    for year, page in found.items():
+        assert book_text[int(page) - 1].split()[0] == year, (year, page)
+        # the page before ends the previous chapter: the year's heading is on no earlier page
+        assert not book_text[int(page) - 2].split()[0] == year
+    # the page numbers printed at the foot run on across the years' separate layouts
+    for i, page in enumerate(book_text[2:-1], start=3):
+        assert page.split()[-1] == str(i), i
