@@ -246,3 +246,50 @@ def test_contents_page_numbers_reach_the_chapters(book_text, sample_edition):
     # the page numbers printed at the foot run on across the years' separate layouts
     for i, page in enumerate(book_text[2:-1], start=3):
         assert page.split()[-1] == str(i), i
+
+
+@pytest.fixture(scope="module")
+def untagged_pdf(tmp_path_factory):
+    """A PDF that is not tagged: both checks below must find it wanting."""
+    from weasyprint import HTML
+
+    pdf = tmp_path_factory.mktemp("untagged") / "untagged.pdf"
+    HTML(string="<html><h3>Heading</h3><img src='data:image/png;base64,"
+         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='>"
+         "</html>").write_pdf(pdf)  # fmt: skip
+    return pdf
+
+
+def test_pdf_structure_meets_the_checkable_part_of_pdf_ua(book_pdf, untagged_pdf, sample_edition):
+    """Our own structure check (tests/render/pdf_structure.py; not a full PDF/UA validator)."""
+    import tomllib
+
+    from ..conftest import SAMPLE
+    from .pdf_structure import problems, structure
+
+    assert problems(book_pdf) == []
+    s = structure(book_pdf)
+    assert s["lang"] == "ru"  # the book's own words are the interface's (Russian)
+    with open_edition(sample_edition[0]) as ed:
+        letters = ed.counts()["letters"]
+        assert s["title"] == ed.meta.title
+    assert s["kinds"]["/H3"] >= letters  # one heading per letter
+    # each photograph a figure, described by its caption from the project's epistola.toml
+    photos = tomllib.loads((SAMPLE / "epistola.toml").read_text(encoding="utf-8"))["photographs"]
+    captions = [p["caption"] for p in photos]
+    assert sorted(s["figure_alts"]) == sorted(captions) and captions
+    found = problems(untagged_pdf)
+    assert any("not tagged" in p for p in found) and any("/Lang" in p for p in found)
+
+
+def test_pdfua_checker_finds_nothing(book_pdf, untagged_pdf):
+    """pdfua (PyPI) checks 16 of PDF/UA-1's 106 machine-checkable rules; no full validator
+    (veraPDF) is packaged for PyPI or Debian. It must pass the book and fail an untagged file."""
+    from pdfua import validate
+
+    report = validate(str(book_pdf))
+    assert [(f.rule_id, f.message) for f in report.findings] == []
+    ran = [o.rule_id for o in report.outcomes if not o.skipped]
+    assert len(ran) >= 10, [(o.rule_id, o.skipped_reason) for o in report.skipped]
+    bad = validate(str(untagged_pdf))
+    assert {"UA-01-005", "UA-01-002"} <= {f.rule_id for f in bad.findings}

@@ -236,6 +236,7 @@ def book_context(
         text=text,
         layout=layout,
         lang=lang,
+        doc_lang=ui,  # the book's own words (headings, labels) are the interface's
         front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
         years=[
             (y, intros.get(y), years[y]) for y in sorted(years, key=lambda y: (y is None, y or 0))
