@@ -314,9 +314,9 @@ def _render_chunked(html: str, render):
             back.append(el)
         else:
             front.append(el)
-    if not years:
-        return None
-    style = head.find("style")
+    style = head.find("style") if head is not None else None
+    if not years or style is None or not style.text:
+        return None  # a project's own template of another shape: one document
     # page numbers as told (data-page), not as WeasyPrint looks them up in its own document
     css = style.text.replace("target-counter(attr(href), page)", "attr(data-page)")
 
