@@ -79,7 +79,8 @@ def test_name_index_lists_letters_by_year_and_number(book_text, sample_edition):
         )
     expected = ", ".join(f"{y}/{n}" for y, n in labels)
     index = " ".join(" ".join(book_text).split()).replace("‐ ", "")
-    index = re.sub(r" \(p\.\s?\d+\)", "", index)  # each reference also gives its page
+    p = re.escape(catalogue("ru")["p."])  # "с.": the book speaks the edition's language
+    index = re.sub(r" \(" + p + r"\s?\d+\)", "", index)  # each reference gives its page
     entry = index[index.index("Баженов, Тимофей Андреевич") :]
     assert entry.split(" Ветров,")[0].endswith(expected)
 
@@ -141,10 +142,11 @@ def test_project_template_overrides_reach_the_book(sample_edition, tmp_path):
 
 
 def test_index_page_references_reach_the_letters(book_text):
-    """Every "1931/4 (p. 12)" of the name index and the organisations: page 12 shows No. 4."""
+    """Every "1931/4 (с. 12)" of the name index and the organisations: page 12 shows No. 4."""
     start = next(i for i, p in enumerate(book_text) if "Указатель имён" in p and "Баженов" in p)
     back = " ".join(" ".join(book_text[start:]).split()).replace("‐ ", "")
-    found = re.findall(r"(\d{4})/(\d+) \(p\.\s?(\d+)\)", back)
+    p = re.escape(catalogue("ru")["p."])  # "с.": the book speaks the edition's language
+    found = re.findall(r"(\d{4})/(\d+) \(" + p + r"\s?(\d+)\)", back)
     assert len(found) > 100
     for year, number, page in set(found):
         shown = " ".join(book_text[int(page) - 1].split())
@@ -225,3 +227,69 @@ def test_the_project_chooses_what_is_printed(sample_edition):
         assert len(facing.xpath("//div[contains(@class, 'facing')]")) == translated
         with pytest.raises(ConfigError):
             book_html(ed, text="nope")
+
+
+def test_contents_page_numbers_reach_the_chapters(book_text, sample_edition):
+    """The book is laid out year by year (render_book(chunked=True)) and the contents are
+    told the page numbers: each one is the page that opens with that chapter's heading."""
+    with open_edition(sample_edition[0]) as ed:
+        years = sorted({str(r["year"]) for r in ed.letter_records() if r["year"]})
+    toc = " ".join(book_text[1].split())
+    found = dict(re.findall(r"(\d{4}) \.+ ?(\d+)", toc))
+    assert sorted(found) == years
+    numbers = [int(found[y]) for y in years]
+    assert numbers == sorted(numbers) and numbers[0] > 2
+    for year, page in found.items():
+        assert book_text[int(page) - 1].split()[0] == year, (year, page)
+        # the page before ends the previous chapter: the year's heading is on no earlier page
+        assert not book_text[int(page) - 2].split()[0] == year
+    # the page numbers printed at the foot run on across the years' separate layouts
+    for i, page in enumerate(book_text[2:-1], start=3):
+        assert page.split()[-1] == str(i), i
+
+
+@pytest.fixture(scope="module")
+def untagged_pdf(tmp_path_factory):
+    """A PDF that is not tagged: both checks below must find it wanting."""
+    from weasyprint import HTML
+
+    pdf = tmp_path_factory.mktemp("untagged") / "untagged.pdf"
+    HTML(string="<html><h3>Heading</h3><img src='data:image/png;base64,"
+         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='>"
+         "</html>").write_pdf(pdf)  # fmt: skip
+    return pdf
+
+
+def test_pdf_structure_meets_the_checkable_part_of_pdf_ua(book_pdf, untagged_pdf, sample_edition):
+    """Our own structure check (tests/render/pdf_structure.py; not a full PDF/UA validator)."""
+    import tomllib
+
+    from ..conftest import SAMPLE
+    from .pdf_structure import problems, structure
+
+    assert problems(book_pdf) == []
+    s = structure(book_pdf)
+    assert s["lang"] == "ru"  # the book's own words are the interface's (Russian)
+    with open_edition(sample_edition[0]) as ed:
+        letters = ed.counts()["letters"]
+        assert s["title"] == ed.meta.title
+    assert s["kinds"]["/H3"] >= letters  # one heading per letter
+    # each photograph a figure, described by its caption from the project's epistola.toml
+    photos = tomllib.loads((SAMPLE / "epistola.toml").read_text(encoding="utf-8"))["photographs"]
+    captions = [p["caption"] for p in photos]
+    assert sorted(s["figure_alts"]) == sorted(captions) and captions
+    found = problems(untagged_pdf)
+    assert any("not tagged" in p for p in found) and any("/Lang" in p for p in found)
+
+
+def test_pdfua_checker_finds_nothing(book_pdf, untagged_pdf):
+    """pdfua (PyPI) checks 16 of PDF/UA-1's 106 machine-checkable rules; no full validator
+    (veraPDF) is packaged for PyPI or Debian. It must pass the book and fail an untagged file."""
+    from pdfua import validate
+
+    report = validate(str(book_pdf))
+    assert [(f.rule_id, f.message) for f in report.findings] == []
+    ran = [o.rule_id for o in report.outcomes if not o.skipped]
+    assert len(ran) >= 10, [(o.rule_id, o.skipped_reason) for o in report.skipped]
+    bad = validate(str(untagged_pdf))
+    assert {"UA-01-005", "UA-01-002"} <= {f.rule_id for f in bad.findings}

@@ -13,6 +13,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from epistola.cli import app
+from epistola.render.i18n import catalogue
 
 from ..conftest import SAMPLE
 
@@ -111,8 +112,19 @@ def test_every_letter_and_chapter_is_in_the_epub(sample_epub, sample_edition):
         front = [f["title"] for f in ed.front() if f["kind"] in ("preface", "essay")]
     assert len(articles) == n
     nav = " ".join(docs["nav.xhtml"].itertext())
-    for title in [*front, "1931", "1932", "1933", "Index of names", "Photographs"]:
+    ru = catalogue("ru")  # the EPUB speaks the interface's language, like the PDF
+    for title in [*front, "1931", "1932", "1933", ru["Index of names"], ru["Photographs"]]:
         assert title in nav
+    for english in ("Contents", "Index of names", "Photographs", "Organisations"):
+        assert english not in nav
+    heads = [
+        " ".join(h.itertext())
+        for d in docs.values()
+        for h in d.iter(f"{XHTML}h3")
+        if h.get("class") == "letter"
+    ]
+    assert len(heads) == n
+    assert all(f" {ru['to']} " in h and " to " not in h for h in heads), heads[:3]
     assert len(list(docs["photographs.xhtml"].iter(f"{XHTML}img"))) >= 1
 
 

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from starlette.testclient import TestClient
 
+from epistola.render.i18n import catalogue
 from epistola.web import create_app
 from epistola.web.api import openapi
 
@@ -99,7 +100,10 @@ def test_served_pages_are_the_static_pages(client, sample_site):
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/photographs/ph-vetrov-1931.png").headers["content-type"] == "image/png"
     missing = client.get("/letters/nothing.html")
-    assert missing.status_code == 404 and "no page" in missing.text
+    # the reading room's own language (tests/site/test_i18n.py checks it has no English label)
+    not_found = catalogue("ru")["This reading room has no page at this address:"]
+    assert missing.status_code == 404 and not_found in missing.text
+    assert "<code>letters/nothing.html</code>" in missing.text
 
 
 def test_search_page_answered_on_the_server(client):

@@ -13,13 +13,17 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # DejaVu has Cyrillic 
 WIDTH = 640
 
 
-def _config(chart: alt.Chart) -> dict:
+def _config(chart: alt.Chart, title=None, subtitle=None) -> dict:
     spec = chart.configure(font=FONT).configure_title(
         anchor="start", fontSize=14, subtitleFontSize=11, subtitleColor="#444"
     )
     spec = spec.configure_axis(labelLimit=220, labelFontSize=11, titleFontSize=11)
     spec = spec.configure_view(stroke=None)
-    return spec.to_dict()
+    out = spec.to_dict()
+    # the title and caption as made (a Msg keeps its template), for translating the chart:
+    # the subtitle in the spec is wrapped into lines
+    out["usermeta"] = {"epistola": {"title": title, "subtitle": subtitle}}
+    return out
 
 
 def _title(title: str, subtitle: list[str] | str | None):
@@ -84,7 +88,7 @@ def bars(
         .encode(**enc, tooltip=tooltip)
         .properties(title=_title(title, subtitle), **size)
     )
-    return _config(chart)
+    return _config(chart, title, subtitle)
 
 
 def heatmap(
@@ -127,7 +131,7 @@ def heatmap(
     chart = (rect + text).properties(
         title=_title(title, subtitle), width=cell * nx, height=max(14, min(28, cell)) * ny
     )
-    return _config(chart)
+    return _config(chart, title, subtitle)
 
 
 def points(
@@ -170,7 +174,7 @@ def points(
     chart = layer.properties(
         title=_title(title, subtitle), width=WIDTH - 220, height=max(60, 28 * n)
     )
-    return _config(chart)
+    return _config(chart, title, subtitle)
 
 
 def ranges(
@@ -201,7 +205,7 @@ def ranges(
         .encode(**enc)
         .properties(title=_title(title, subtitle), width=WIDTH - 220, height=max(60, 14 * n))
     )
-    return _config(chart)
+    return _config(chart, title, subtitle)
 
 
 def _unique(values) -> list:
@@ -212,11 +216,14 @@ def _max(rows, key) -> float:
     return max((r.get(key) or 0 for r in rows), default=0)
 
 
-def svg(spec: dict) -> str:
-    """Render a Vega-Lite spec to an SVG document (offline)."""
+NUMBER_LOCALES = {"de": "de-DE", "ru": "ru-RU"}  # d3-format locales of the interface languages
+
+
+def svg(spec: dict, lang: str = "en") -> str:
+    """Render a Vega-Lite spec to an SVG document (offline), numbers written as ``lang`` does."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec)
+    return vl_convert.vegalite_to_svg(spec, format_locale=NUMBER_LOCALES.get(lang))
 
 
 def png(spec: dict, scale: float = 1.0) -> bytes:

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from ..facts import EditionFacts
 from . import charts
-from .result import days, result
+from .result import Msg, days, result
 
 OUTCOMES = ("approved", "amended", "rejected", "deferred")
 
@@ -77,11 +77,15 @@ class Ledger:
         }
 
 
-def _base_desc(c: dict) -> str:
-    return (
-        f"over the {c['matters']} coded matters ({c['raised']} raised, {c['decisions']} "
-        f"decisions) in {c['letters']} letters; {c['left_out_uncoded']} letters without coded "
-        "matters are left out"
+def _base_desc(c: dict) -> Msg:
+    return Msg(
+        "over the {matters} coded matters ({raised} raised, {decisions} decisions) in {letters} "
+        "letters; {uncoded} letters without coded matters are left out",
+        matters=c["matters"],
+        raised=c["raised"],
+        decisions=c["decisions"],
+        letters=c["letters"],
+        uncoded=c["left_out_uncoded"],
     )
 
 
@@ -107,9 +111,10 @@ def ledger(facts: EditionFacts, **_) -> dict:
             }
         )
     counts = led.counts()
-    desc = (
+    desc = Msg(
         "The ledger of matters: every item a letter raises or answers, who raised it, in whose "
-        f"letter, to whom, its status, outcome and the decision answering it, {_base_desc(counts)}."
+        "letter, to whom, its status, outcome and the decision answering it, {base}.",
+        base=_base_desc(counts),
     )
     cols = [
         "matter",
@@ -161,15 +166,16 @@ def referrals(facts: EditionFacts, **_) -> dict:
         for (r, s, a, d), n in sorted(per.items(), key=lambda kv: (-kv[1], str(kv[0])))
     ]
     counts = led.counts()
-    desc = (
+    desc = Msg(
         "Who raises matters, in whose letter they travel, to whom they are addressed and who "
         "decides them (the sender of the decision answering them; empty where no decision is "
-        f"coded), counting raised matters only, {_base_desc(counts)}."
+        "coded), counting raised matters only, {base}.",
+        base=_base_desc(counts),
     )
     chart_rows = [
         {
-            "raised by": r["raised_by"] or "(unknown)",
-            "decided by": r["decided_by"] or "(no decision)",
+            "raised by": r["raised_by"] or Msg("(unknown)"),
+            "decided by": r["decided_by"] or Msg("(no decision)"),
             "matters": r["matters"],
         }
         for r in rows
@@ -207,17 +213,20 @@ def outcomes(facts: EditionFacts, **_) -> dict:
                 rows.append(
                     {
                         "subject": s,
-                        "label": "all subjects" if s == "*" else facts.subject_labels.get(s, s),
+                        "label": Msg("all subjects")
+                        if s == "*"
+                        else facts.subject_labels.get(s, s),
                         "outcome": o,
                         "matters": per[s][o],
                         "share": round(per[s][o] / total, 4),
                     }
                 )
     counts = led.counts()
-    desc = (
+    desc = Msg(
         "Outcomes of raised matters (approved, amended, rejected, deferred; 'unknown' where "
         "neither the matter nor a decision answering it says), per subject and for all subjects "
-        f"('*'), {_base_desc(counts)}."
+        "('*'), {base}.",
+        base=_base_desc(counts),
     )
     chart = charts.bars(
         [{**r, "percent": round(100 * r["share"], 1)} for r in rows],
@@ -264,11 +273,14 @@ def timing(facts: EditionFacts, **_) -> dict:
     counts = {**led.counts(), "letters": len({r["raised_in"] for r in rows})}
     counts["left_out_undecided"] = undecided
     counts["left_out_undated"] = undated
-    desc = (
-        f"Days from the letter raising a matter to the letter deciding it, for the {len(rows)} "
-        "raised matters answered by a coded decision; a range [min, max] where either letter's "
-        f"date is uncertain. {undecided} raised matters without a decision and {undated} with an "
-        "undated letter are left out."
+    desc = Msg(
+        "Days from the letter raising a matter to the letter deciding it, for the {n} raised "
+        "matters answered by a coded decision; a range [min, max] where either letter's date is "
+        "uncertain. {undecided} raised matters without a decision and {undated} with an undated "
+        "letter are left out.",
+        n=len(rows),
+        undecided=undecided,
+        undated=undated,
     )
     labels = facts.subject_labels
     chart_rows = [

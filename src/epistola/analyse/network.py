@@ -16,7 +16,7 @@ from itertools import combinations
 
 from ..facts import EditionFacts
 from . import charts
-from .result import COUNTED_MENTION, result
+from .result import COUNTED_MENTION, Msg, result
 
 SAMPLE = 200  # betweenness is exact up to this many nodes
 
@@ -84,10 +84,13 @@ def letters(facts: EditionFacts, top: int = 20, **_) -> dict:
         }
         for (a, b), w in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
-    desc = (
-        f"Who wrote to whom: {len(rows)} directed edges sender → addressee weighted by letters, "
-        f"over the {counts['letters']} letters between register persons or organisations; "
-        f"{counts['left_out_unknown_party']} letters have a party not in the registers (not counted)."
+    desc = Msg(
+        "Who wrote to whom: {edges} directed edges sender → addressee weighted by letters, over "
+        "the {n} letters between register persons or organisations; {unknown} letters have a "
+        "party not in the registers (not counted).",
+        edges=len(rows),
+        n=counts["letters"],
+        unknown=counts["left_out_unknown_party"],
     )
     keep = _busiest(edges, top)
     chart_rows = [
@@ -101,7 +104,7 @@ def letters(facts: EditionFacts, top: int = 20, **_) -> dict:
         keep,
         x="to",
         y="from",
-        title=f"Who wrote to whom (the {len(keep)} busiest correspondents)",
+        title=Msg("Who wrote to whom (the {n} busiest correspondents)", n=len(keep)),
         subtitle=desc,
         x_title="addressee",
         y_title="sender",
@@ -116,11 +119,14 @@ def comentions(facts: EditionFacts, min_letters: int = 1, top: int = 20, **_) ->
         {"a": a, "a_name": facts.name(a), "b": b, "b_name": facts.name(b), "letters": w}
         for (a, b), w in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
-    desc = (
-        f"Persons named together in the text of a letter: {len(rows)} pairs weighted by letters"
-        f"{f' (at least {min_letters})' if int(min_letters) > 1 else ''}, over the "
-        f"{counts['letters']} letters naming two or more register persons; "
-        f"{counts['left_out_uncoded']} letters naming fewer are left out."
+    desc = Msg(
+        "Persons named together in the text of a letter: {pairs} pairs weighted by letters"
+        "{least}, over the {n} letters naming two or more register persons; {uncoded} letters "
+        "naming fewer are left out.",
+        pairs=len(rows),
+        least=Msg(" (at least {n})", n=int(min_letters)) if int(min_letters) > 1 else "",
+        n=counts["letters"],
+        uncoded=counts["left_out_uncoded"],
     )
     keep = _busiest(edges, top)
     chart_rows = []
@@ -134,7 +140,7 @@ def comentions(facts: EditionFacts, min_letters: int = 1, top: int = 20, **_) ->
         keep,
         x="x",
         y="y",
-        title=f"Named together (the {len(keep)} most connected persons)",
+        title=Msg("Named together (the {n} most connected persons)", n=len(keep)),
         subtitle=desc,
         x_title="person",
         y_title="person",
@@ -185,16 +191,23 @@ def centrality(facts: EditionFacts, kind: str = "letters", min_letters: int = 1,
             rows.append(row)
     rows.sort(key=lambda r: (-r["rank"], r["node"]))
     _, counts = letter_edges(facts) if kind == "letters" else mention_edges(facts, int(min_letters))
-    rank_name = "eigenvector centrality"
-    sampled = f", estimated from {SAMPLE} sampled sources" if g.number_of_nodes() > SAMPLE else ""
+    sampled = (
+        Msg(", estimated from {n} sampled sources", n=SAMPLE)
+        if g.number_of_nodes() > SAMPLE
+        else ""
+    )
     what = "correspondence (sender → addressee)" if kind == "letters" else "co-mention"
     if kind != "letters" and int(min_letters) > 1:
-        what += f" (pairs named together in at least {min_letters} letters)"
-    desc = (
-        f"Centralities in the {what} graph of {g.number_of_nodes()} nodes and "
-        f"{g.number_of_edges()} edges: weighted degrees, betweenness (shortest paths with "
-        f"distance 1/letters{sampled}) and {rank_name} as 'rank', over {counts['letters']} "
-        "letters."
+        what = Msg("co-mention (pairs named together in at least {n} letters)", n=int(min_letters))
+    desc = Msg(
+        "Centralities in the {what} graph of {nodes} nodes and {edges} edges: weighted degrees, "
+        "betweenness (shortest paths with distance 1/letters{sampled}) and eigenvector "
+        "centrality as 'rank', over {n} letters.",
+        what=what,
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        sampled=sampled,
+        n=counts["letters"],
     )
     cols = ["node", "name", "kind"]
     cols += (
@@ -208,8 +221,9 @@ def centrality(facts: EditionFacts, kind: str = "letters", min_letters: int = 1,
         x="name",
         y="rank",
         horizontal=True,
-        title=f"Most central: {'correspondence' if kind == 'letters' else 'co-mention'} graph "
-        f"({rank_name})",
+        title="Most central: correspondence graph (eigenvector centrality)"
+        if kind == "letters"
+        else "Most central: co-mention graph (eigenvector centrality)",
         subtitle=desc,
         x_title="",
         x_type="N",

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from ..facts import EditionFacts
 from . import charts
-from .result import COUNTED_MENTION, result, year_of
+from .result import COUNTED_MENTION, Msg, result, year_of
 
 
 def _mentions(facts: EditionFacts) -> list[dict]:
@@ -56,18 +56,20 @@ def mentions(facts: EditionFacts, top: int = 25, **_) -> dict:
         for p in sorted(letters, key=lambda p: (-len(letters[p]), -n[p], p))
     ]
     counts = _counts(facts, ms)
-    desc = (
-        f"Persons named in the letters' original text (not in translations, notes or the "
-        f"writer's own signature): letters naming them, mentions, "
-        f"mentions with a stance code, first and last year, over the {counts['letters']} letters "
-        f"that name a register person; {counts['left_out_uncoded']} letters naming none are left out."
+    desc = Msg(
+        "Persons named in the letters' original text (not in translations, notes or the "
+        "writer's own signature): letters naming them, mentions, mentions with a stance code, "
+        "first and last year, over the {n} letters that name a register person; {uncoded} "
+        "letters naming none are left out.",
+        n=counts["letters"],
+        uncoded=counts["left_out_uncoded"],
     )
     chart = charts.bars(
         rows[:top],
         x="name",
         y="letters",
         horizontal=True,
-        title=f"Most mentioned persons (top {min(top, len(rows))})",
+        title=Msg("Most mentioned persons (top {n})", n=min(top, len(rows))),
         subtitle=desc,
         x_title="person",
         y_title="letters naming them",
@@ -101,11 +103,18 @@ def over_time(facts: EditionFacts, top: int = 15, person: str | None = None, **_
     ]
     counts = _counts(facts, ms)
     counts["left_out_imprecise"] = len(imprecise)
-    who = f"person {person}" if person else f"the {len(keep)} most mentioned persons"
-    desc = (
-        f"Letters naming {who}, per year, over the {counts['letters']} letters naming a register "
-        f"person; {len(imprecise)} letters not dated within one year and "
-        f"{counts['left_out_uncoded']} naming no one are left out."
+    who = (
+        Msg("person {id}", id=person)
+        if person
+        else Msg("the {n} most mentioned persons", n=len(keep))
+    )
+    desc = Msg(
+        "Letters naming {who}, per year, over the {n} letters naming a register person; "
+        "{imprecise} letters not dated within one year and {uncoded} naming no one are left out.",
+        who=who,
+        n=counts["letters"],
+        imprecise=len(imprecise),
+        uncoded=counts["left_out_uncoded"],
     )
     chart = charts.heatmap(
         rows,
@@ -145,10 +154,12 @@ def stances(facts: EditionFacts, **_) -> dict:
     ]
     letters = {m["letter_id"] for m in ms}
     counts = {"letters": len(letters), "left_out_uncoded": len(facts.letters) - len(letters)}
-    desc = (
+    desc = Msg(
         "Stance codes on mentions of persons (praise, reprimand, incompetence, trust...), one row "
-        f"per person, stance and letter, with the letter's date and writer, over the {len(letters)} "
-        f"letters with stance codes; {counts['left_out_uncoded']} letters without are left out."
+        "per person, stance and letter, with the letter's date and writer, over the {n} letters "
+        "with stance codes; {uncoded} letters without are left out.",
+        n=len(letters),
+        uncoded=counts["left_out_uncoded"],
     )
     tally = Counter()
     for r in rows:

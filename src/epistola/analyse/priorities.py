@@ -17,7 +17,7 @@ from ..model.text import plain_text
 from ..read.xml import refs
 from ..store.codec import letter_from_plain
 from . import charts
-from .result import result, year_of
+from .result import Msg, result, year_of
 
 EDITOR_LEVELS = ("letter", "passage", "standoff")
 
@@ -80,12 +80,17 @@ def _share(n, total):
     return round(n / total, 4) if total else 0.0
 
 
-def _desc(what: str, n: int, uncoded: int, proposed: bool, extra: str = "") -> str:
+def _desc(what: str, n: int, uncoded: int, proposed: bool, extra: str = "") -> Msg:
     coding = "editor-coded and rule-proposed subjects" if proposed else "editor-coded subjects"
-    return (
-        f"{what}, over the {n} letters with {coding}; {uncoded} letters without a subject are "
-        f"left out.{extra} Shares are of the coded letters and of their words; a letter with "
-        "several subjects counts for each, so shares add up to more than 100%."
+    return Msg(
+        "{what}, over the {n} letters with {coding}; {uncoded} letters without a subject are "
+        "left out.{extra} Shares are of the coded letters and of their words; a letter with "
+        "several subjects counts for each, so shares add up to more than 100%.",
+        what=what,
+        n=n,
+        coding=coding,
+        uncoded=uncoded,
+        extra=extra,
     )
 
 
@@ -120,7 +125,7 @@ def by_subject(facts: EditionFacts, proposed: bool = False, rollup: bool = False
         "Letters and words per subject", len(letters), counts["left_out_uncoded"], proposed
     )
     chart_rows = [
-        {"subject": r["label"], "measure": m, "percent": round(100 * r[f"share_{m}"], 1)}
+        {"subject": r["label"], "measure": Msg(m), "percent": round(100 * r[f"share_{m}"], 1)}
         for r in rows
         for m in ("letters", "words")
     ]
@@ -175,7 +180,9 @@ def by_writer(facts: EditionFacts, proposed: bool = False, rollup: bool = False,
         "left_out_uncoded": len(facts.letters) - len(letters),
         "left_out_unknown_party": unknown,
     }
-    extra = f" {unknown} coded letters without a known sender are left out." if unknown else ""
+    extra = (
+        Msg(" {n} coded letters without a known sender are left out.", n=unknown) if unknown else ""
+    )
     desc = _desc(
         "Each writer's letters and words per subject",
         counts["letters"],
@@ -239,7 +246,9 @@ def by_year(facts: EditionFacts, proposed: bool = False, rollup: bool = False, *
         "left_out_imprecise": imprecise,
     }
     extra = (
-        f" {imprecise} coded letters not dated within one year are left out." if imprecise else ""
+        Msg(" {n} coded letters not dated within one year are left out.", n=imprecise)
+        if imprecise
+        else ""
     )
     desc = _desc(
         "Letters per subject and year",

@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..facts import EditionFacts
 from . import charts
 from .matters import Ledger
-from .result import result
+from .result import Msg, result
 
 
 def significant_digits(x: float) -> int:
@@ -93,11 +93,14 @@ def _counts(facts: EditionFacts, figures: list[dict]) -> dict:
 def pairs(facts: EditionFacts, **_) -> dict:
     rows, unpaired = pairs_of(facts)
     counts = {**_counts(facts, _figures(facts)), "pairs": len(rows), "left_out_unpaired": unpaired}
-    desc = (
-        f"Each decided figure against the proposed figures it answered ({len(rows)} pairs): same "
+    desc = Msg(
+        "Each decided figure against the proposed figures it answered ({pairs} pairs): same "
         "commodity and unit, proposed in the letter whose matter the decision answers. "
-        f"{unpaired} decided figures with nothing to compare are left out; over the "
-        f"{counts['letters']} letters with coded figures."
+        "{unpaired} decided figures with nothing to compare are left out; over the {n} letters "
+        "with coded figures.",
+        pairs=len(rows),
+        unpaired=unpaired,
+        n=counts["letters"],
     )
     chart = _ratio_chart(rows, desc)
     cols = [
@@ -158,10 +161,12 @@ def commodities(facts: EditionFacts, **_) -> dict:
         )
     counts = {**_counts(facts, figures), "pairs": len(prs), "left_out_unpaired": unpaired}
     counts.pop("left_out_unmarked")  # shown in the table's own column here
-    desc = (
-        f"Figures per commodity and unit: how many were proposed, decided or left unmarked, and "
-        f"the ratio decided/proposed over the {len(prs)} pairs (see the pairing rule), over the "
-        f"{counts['letters']} letters with coded figures."
+    desc = Msg(
+        "Figures per commodity and unit: how many were proposed, decided or left unmarked, and "
+        "the ratio decided/proposed over the {pairs} pairs (see the pairing rule), over the {n} "
+        "letters with coded figures.",
+        pairs=len(prs),
+        n=counts["letters"],
     )
     chart = _ratio_chart(prs, desc)
     cols = [
@@ -198,14 +203,16 @@ def roundness(facts: EditionFacts, **_) -> dict:
             }
         )
     counts = _counts(facts, figures)
-    desc = (
+    desc = Msg(
         "How often proposed and decided figures are round: 'round' = at most two significant "
-        "digits (1 800 000, 250), 'very round' = one (2 000 000), over the "
-        f"{sum(r['figures'] for r in rows)} figures marked proposed or decided in "
-        f"{counts['letters']} letters; {counts['left_out_unmarked']} unmarked figures are left out."
+        "digits (1 800 000, 250), 'very round' = one (2 000 000), over the {figures} figures "
+        "marked proposed or decided in {n} letters; {unmarked} unmarked figures are left out.",
+        figures=sum(r["figures"] for r in rows),
+        n=counts["letters"],
+        unmarked=counts["left_out_unmarked"],
     )
     chart_rows = [
-        {"status": r["status"], "kind": k, "percent": round(100 * r[f"share_{k}"], 1)}
+        {"status": Msg(r["status"]), "kind": Msg(k), "percent": round(100 * r[f"share_{k}"], 1)}
         for r in rows
         for k in ("round", "very_round")
     ]

@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from ..facts import EditionFacts
 from . import charts
-from .result import days, result
+from .result import Msg, days, result
 
 
 def reply_pairs(facts: EditionFacts) -> tuple[list[dict], dict]:
@@ -85,9 +85,13 @@ RULE = (
 def pairs(facts: EditionFacts, **_) -> dict:
     rows, left = reply_pairs(facts)
     counts = {"letters": len(rows), **left}
-    desc = (
-        f"{RULE} {len(rows)} letter/reply pairs; {left['left_out_undated']} pairs with an undated "
-        f"letter and {left['left_out_inconsistent']} dated in the wrong order are left out."
+    desc = Msg(
+        "{rule} {n} letter/reply pairs; {undated} pairs with an undated letter and "
+        "{inconsistent} dated in the wrong order are left out.",
+        rule=RULE,
+        n=len(rows),
+        undated=left["left_out_undated"],
+        inconsistent=left["left_out_inconsistent"],
     )
     cols = [
         "letter",
@@ -143,14 +147,18 @@ def kinds(facts: EditionFacts, by: str = "letter", **_) -> dict:
         )
     counts = {"letters": len(rows_), **left}
     whose = "the letter answered" if by == "letter" else "the reply"
-    desc = (
-        f"Reply times by kind of {whose} (letter, telegram...): medians of the lower and upper "
-        f"ends of the day ranges, over {len(rows_)} letter/reply pairs. {RULE} "
-        f"{left['left_out_undated']} pairs with an undated letter and "
-        f"{left['left_out_inconsistent']} dated in the wrong order are left out."
+    desc = Msg(
+        "Reply times by kind of {whose} (letter, telegram...): medians of the lower and upper "
+        "ends of the day ranges, over {n} letter/reply pairs. {rule} {undated} pairs with an "
+        "undated letter and {inconsistent} dated in the wrong order are left out.",
+        whose=whose,
+        n=len(rows_),
+        rule=RULE,
+        undated=left["left_out_undated"],
+        inconsistent=left["left_out_inconsistent"],
     )
     chart_rows = [
-        {"kind": r["kind"], "end": end, "days": r[f"median_{end}_days"]}
+        {"kind": r["kind"], "end": Msg(end), "days": r[f"median_{end}_days"]}
         for r in rows
         for end in ("min", "max")
     ]
@@ -161,7 +169,7 @@ def kinds(facts: EditionFacts, by: str = "letter", **_) -> dict:
         color="end",
         horizontal=True,
         stack=False,
-        title=f"Median reply time by kind of {whose}",
+        title=Msg("Median reply time by kind of {whose}", whose=whose),
         subtitle=desc,
         x_title="kind",
         y_title="median days (lower and upper end of the range)",

@@ -22,6 +22,29 @@ import json
 from datetime import date
 
 
+class Msg(str):
+    """A sentence made from a template: the English text itself (so results stay plain strings
+    for the CLI, the API and CSV), keeping its template and values so the reading room can say
+    it in the interface's language (``render.i18n.Translator``; the templates are the keys of
+    ``render/messages/*.json``). A value that is itself a string is translated as a label."""
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values):
+        s = super().__new__(cls, template.format(**values))
+        s.template = template
+        s.values = values
+        return s
+
+    def __reduce__(self):  # pickled as template and values, not as the English text
+        return (_msg, (str(self.template), self.values))
+
+
+def _msg(template: str, values: dict) -> Msg:
+    return Msg(template, **values)
+
+
 def result(
     name: str,
     view: str,
@@ -75,7 +98,10 @@ def left_out_notes(counts: dict) -> list[str]:
     out = []
     for key, n in counts.items():
         if key.startswith("left_out_") and n:
-            out.append(LEFT_OUT.get(key, "{n} left out: " + key[9:].replace("_", " ")).format(n=n))
+            if key in LEFT_OUT:
+                out.append(Msg(LEFT_OUT[key], n=n))
+            else:
+                out.append(Msg("{n} left out: {what}", n=n, what=key[9:].replace("_", " ")))
     return out
 
 

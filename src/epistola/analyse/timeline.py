@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 
 from ..facts import EditionFacts
 from . import charts
-from .result import month_of, result, year_of
+from .result import Msg, month_of, result, year_of
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = [Msg(m) for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()]
 
 
 def _dated(facts: EditionFacts):
@@ -32,9 +32,12 @@ def by_year(facts: EditionFacts, **_) -> dict:
         "left_out_undated": undated,
         "left_out_imprecise": imprecise,
     }
-    desc = (
-        f"Letters per year, over the {counts['letters']} letters whose possible dates fall "
-        f"within one year; {undated} undated and {imprecise} dated across a year's end are left out."
+    desc = Msg(
+        "Letters per year, over the {n} letters whose possible dates fall within one year; "
+        "{undated} undated and {imprecise} dated across a year's end are left out.",
+        n=counts["letters"],
+        undated=undated,
+        imprecise=imprecise,
     )
     chart = charts.bars(
         rows, x="year", y="letters", title="Letters per year", subtitle=desc, x_title="year"
@@ -68,10 +71,13 @@ def by_month(facts: EditionFacts, **_) -> dict:
         "left_out_undated": undated,
         "left_out_imprecise": len(dated) - total,
     }
-    desc = (
-        f"Letters per month of the year, all years together, over the {total} letters dated to "
-        f"a month; 'years' is how many years have letters in that month. {undated} undated and "
-        f"{counts['left_out_imprecise']} letters dated only to a span wider than a month are left out."
+    desc = Msg(
+        "Letters per month of the year, all years together, over the {n} letters dated to a "
+        "month; 'years' is how many years have letters in that month. {undated} undated and "
+        "{imprecise} letters dated only to a span wider than a month are left out.",
+        n=total,
+        undated=undated,
+        imprecise=counts["left_out_imprecise"],
     )
     chart = charts.bars(
         rows,
@@ -109,10 +115,13 @@ def calendar(facts: EditionFacts, **_) -> dict:
         "left_out_undated": undated,
         "left_out_imprecise": len(dated) - sum(per.values()),
     }
-    desc = (
-        f"Letters per month, year by year (a calendar), over the {counts['letters']} letters "
-        f"dated to a month; {undated} undated and {counts['left_out_imprecise']} vaguely dated "
-        "letters are left out. Empty cells are months from which no letter survives."
+    desc = Msg(
+        "Letters per month, year by year (a calendar), over the {n} letters dated to a month; "
+        "{undated} undated and {imprecise} vaguely dated letters are left out. Empty cells are "
+        "months from which no letter survives.",
+        n=counts["letters"],
+        undated=undated,
+        imprecise=counts["left_out_imprecise"],
     )
     chart = charts.heatmap(
         rows,
@@ -148,7 +157,7 @@ def correspondents(facts: EditionFacts, top: int = 12, **_) -> dict:
                     per[(p, direction, y)] += 1
                     totals[p] += 1
     rows = [
-        {"correspondent": p, "name": facts.name(p), "direction": d, "year": y, "letters": n}
+        {"correspondent": p, "name": facts.name(p), "direction": Msg(d), "year": y, "letters": n}
         for (p, d, y), n in sorted(per.items(), key=lambda kv: (-totals[kv[0][0]], kv[0]))
     ]
     counts = {
@@ -157,15 +166,20 @@ def correspondents(facts: EditionFacts, top: int = 12, **_) -> dict:
         "left_out_imprecise": imprecise,
         "left_out_unknown_party": unknown,
     }
-    desc = (
+    desc = Msg(
         "Letters per correspondent, by direction (sent by them, received by them) and year, over "
-        f"the {counts['letters']} letters dated within one year; parties not in the registers are "
-        f"not counted ({unknown} letters have one). {undated} undated and {imprecise} letters "
-        "dated across a year's end are left out."
+        "the {n} letters dated within one year; parties not in the registers are not counted "
+        "({unknown} letters have one). {undated} undated and {imprecise} letters dated across a "
+        "year's end are left out.",
+        n=counts["letters"],
+        unknown=unknown,
+        undated=undated,
+        imprecise=imprecise,
     )
     keep = {p for p, _ in totals.most_common(top)}
     chart_rows = [
-        {**r, "party": f"{r['direction']} · {r['name']}"}  # direction first: long names are cut
+        # direction first: long names are cut
+        {**r, "party": Msg("{direction} · {name}", direction=r["direction"], name=r["name"])}
         for r in rows
         if r["correspondent"] in keep
     ]
@@ -174,7 +188,7 @@ def correspondents(facts: EditionFacts, top: int = 12, **_) -> dict:
         x="year",
         y="party",
         value="letters",
-        title=f"Letters per correspondent and year (the {len(keep)} most frequent)",
+        title=Msg("Letters per correspondent and year (the {n} most frequent)", n=len(keep)),
         subtitle=desc,
         y_title="correspondent (direction)",
         y_sort=list(dict.fromkeys(r["party"] for r in chart_rows)),
@@ -211,11 +225,14 @@ def gaps(facts: EditionFacts, min_months: int = 1, **_) -> dict:
         "left_out_undated": undated,
         "left_out_imprecise": len(vague),
     }
-    desc = (
-        f"Runs of at least {min_months} month(s) with no letter dated to them, between the first "
-        f"and the last month with a letter, over the {counts['letters']} letters dated to a month. "
+    desc = Msg(
+        "Runs of at least {min} month(s) with no letter dated to them, between the first and the "
+        "last month with a letter, over the {n} letters dated to a month. "
         "'vaguely_dated_letters' counts letters dated only to a wider span that overlaps the gap "
-        f"and might fall in it. {undated} undated letters are left out."
+        "and might fall in it. {undated} undated letters are left out.",
+        min=int(min_months),
+        n=counts["letters"],
+        undated=undated,
     )
     cols = ["start", "end", "months", "vaguely_dated_letters"]
     return result("timeline", "gaps", "Gaps: months without letters", desc, cols, rows, counts)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..facts import EditionFacts
 from . import charts
-from .result import result, year_of
+from .result import Msg, result, year_of
 from .words import bag
 
 MIN_LETTER_WORDS = 20
@@ -70,14 +70,19 @@ def _label(words: list[str]) -> str:
     return " · ".join(words[:3])
 
 
-def _desc(m: dict, extra: str) -> str:
-    return (
-        f"{m['n']} topics found by non-negative matrix factorisation (scikit-learn NMF, fixed "
-        f"seed) of the TF-IDF-weighted words of {len(m['letters'])} letters' own text (Russian "
-        f"words by lemma, others by stem; the edition's most common words and words in fewer "
-        f"than {MIN_DF} letters left out). {m['short']} letters with fewer than "
-        f"{MIN_LETTER_WORDS} counted words are left out. Topics are labelled by their first "
-        f"words, not named. {extra}"
+def _desc(m: dict, extra: str) -> Msg:
+    return Msg(
+        "{n} topics found by non-negative matrix factorisation (scikit-learn NMF, fixed seed) "
+        "of the TF-IDF-weighted words of {letters} letters' own text (Russian words by lemma, "
+        "others by stem; the edition's most common words and words in fewer than {min_df} "
+        "letters left out). {short} letters with fewer than {min_words} counted words are left "
+        "out. Topics are labelled by their first words, not named. {extra}",
+        n=m["n"],
+        letters=len(m["letters"]),
+        min_df=MIN_DF,
+        short=m["short"],
+        min_words=MIN_LETTER_WORDS,
+        extra=extra,
     )
 
 
@@ -147,8 +152,11 @@ def _shares_by(facts, m, group_of, what: str, view: str, left: dict, sort_groups
             )
     desc = _desc(
         m,
-        f"share: the topic's mean share over the {what}'s counted letters (each {what}'s "
-        "shares add up to 1).",  # fmt: skip
+        Msg(
+            "share: the topic's mean share over the {what}'s counted letters (each {what}'s "
+            "shares add up to 1).",
+            what=what,
+        ),
     )
     chart = None
     if rows:
@@ -163,7 +171,7 @@ def _shares_by(facts, m, group_of, what: str, view: str, left: dict, sort_groups
             x=what,
             y="topic",
             value="share_pct",
-            title=f"Topic shares per {what} (%)",
+            title=f"Topic shares per {what} (%)",  # one key per grouping
             subtitle=desc,
             x_title=what,
             y_title="topic",

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..facts import EditionFacts
 from . import charts
-from .result import result, year_of
+from .result import Msg, result, year_of
 from .words import bag
 
 MIN_COUNT = 3
@@ -115,14 +115,20 @@ def _view(facts, view, groups, what, left, top, min_words):
         "left_out_without_text": b.without_text,
         **left,
     }
-    desc = (
-        f"Distinctive words of each {what}: Dunning's log-likelihood (G2) of the word's count "
-        f"in the {what}'s letters against all other letters, over the words of the letters' own "
-        f"text (translations and notes not counted; Russian words by lemma, others by stem, "
-        f"shown as their commonest spelling). Listed: words the {what} uses more often than the "
-        f"rest, at least {MIN_COUNT} times in at least two letters, the top {top} by G2. "
-        f"{len(b.common)} very common words (in more than 40% of letters) are left out as stop "
-        f"words; {what}s with fewer than {min_words} words ({small}) are not compared."
+    desc = Msg(
+        "Distinctive words of each {what}: Dunning's log-likelihood (G2) of the word's count "
+        "in the {what}'s letters against all other letters, over the words of the letters' own "
+        "text (translations and notes not counted; Russian words by lemma, others by stem, "
+        "shown as their commonest spelling). Listed: words the {what} uses more often than the "
+        "rest, at least {min_count} times in at least two letters, the top {top} by G2. "
+        "{common} very common words (in more than 40% of letters) are left out as stop "
+        "words; {what}s with fewer than {min_words} words ({small}) are not compared.",
+        what=what,
+        min_count=MIN_COUNT,
+        top=int(top),
+        common=len(b.common),
+        min_words=int(min_words),
+        small=small,
     )
     shown = list(dict.fromkeys(r["group"] for r in rows))[:4]
     chart_rows = [
@@ -138,7 +144,7 @@ def _view(facts, view, groups, what, left, top, min_words):
             y="g2",
             color="group",
             horizontal=True,
-            title=f"Distinctive words per {what} (first {len(shown)} {what}s)",
+            title=Msg(f"Distinctive words per {what} (first {{n}} {what}s)", n=len(shown)),
             subtitle=desc,
             x_title="word",
             y_title="log-likelihood G2",

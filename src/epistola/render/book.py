@@ -19,7 +19,8 @@ from markupsafe import Markup
 from ..errors import ConfigError
 from ..model import display
 from .html import HtmlRenderer
-from .i18n import interface_language, localise_date
+from .i18n import localise_date
+from .room import ui_language
 from .templating import make_environment
 
 PDF_VARIANT = "pdf/ua-1"
@@ -31,13 +32,29 @@ class BookRenderer(HtmlRenderer):
     def __init__(self, notes: dict[int, list], **kw):
         super().__init__(**kw)
         self.notes = notes
+        self.open_notes: set[int] = set()  # notes being written (a note may hold a note)
+
+    def note_content(self, node):
+        """The note's content, or None when it is unknown or already being written: a note
+        nested in another can carry its parent's number (Schnitzler L04145, L04322), and
+        writing it there again would never end."""
+        n = int(node.get("n") or 0)
+        return None if n in self.open_notes else self.notes.get(n)
+
+    def walk_note(self, node, content, out):
+        n = int(node.get("n") or 0)
+        self.open_notes.add(n)
+        try:
+            self._walk(content, out)
+        finally:
+            self.open_notes.discard(n)
 
     def _note(self, node, tag, out):
-        content = self.notes.get(int(node.get("n") or 0))
+        content = self.note_content(node)
         if content is None:
             return
         out.append('<span class="fn">')
-        self._walk(content, out)
+        self.walk_note(node, content, out)
         out.append("</span>")
 
     def _link(self, node, tag, out):
@@ -135,12 +152,14 @@ def book_context(
     ]
     root = project_root or store.get_meta("project_root")
     # a project's templates reach the book
-    env = make_environment(Path(root) if root else None, interface_language(meta))
+    ui = ui_language(edition)  # the reading room's language
+    env = make_environment(Path(root) if root else None, ui)
     return env, dict(
         meta=meta,
         text=text,
         layout=layout,
         lang=(meta.languages or ["en"])[-1],
+        doc_lang=ui,  # the book's own words (headings, labels) are the interface's
         front=[f for f in edition.front() if f["kind"] in ("preface", "essay")],
         years=[
             (y, intros.get(y), years[y]) for y in sorted(years, key=lambda y: (y is None, y or 0))
@@ -155,7 +174,7 @@ def book_context(
 
 def _letters_by_year(edition, renderer, text: str) -> dict[int | None, list[dict]]:
     """Year -> what the book shows of each of its letters, in edition order."""
-    ui = interface_language(edition.meta)
+    ui = ui_language(edition)  # the reading room's language
     years: dict[int | None, list] = defaultdict(list)
     for letter in edition.letters():
         r = renderer(letter)
@@ -261,17 +280,124 @@ def write_book(
     project_root: Path | None = None,
     text: str | None = None,
     layout: str | None = None,
+    chunked: bool = True,
 ) -> Path:
     """Render the book to ``out`` (a .pdf path). Images are the edition's own assets, embedded
-    as data: URIs; the renderer may fetch nothing else (no files, no network)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
+    as data: URIs; the renderer may fetch nothing else (no files, no network). ``chunked``: lay
+    out each year apart and put the pages together (see :func:`render_book`)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    doc = HTML(
-        string=book_html(edition, project_root, text, layout), url_fetcher=fetcher, base_url="."
+    text, layout = book_settings(edition, text, layout)
+    doc = render_book(
+        book_html(edition, project_root, text, layout), chunked and layout != "facing"
     )
     # a tagged PDF/UA-1 (WeasyPrint's pdf_variant; it tags the structure), fonts embedded
     doc.write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
     return out
+
+
+def render_book(html: str, chunked: bool = True):
+    """The book's HTML laid out by WeasyPrint: a ``Document`` whose ``write_pdf`` writes it.
+
+    WeasyPrint's time per page grows with the document's length (docs/benchmarks.md, "Book"),
+    so ``chunked`` lays out the front matter, each year and the back matter as documents of
+    their own, each starting at its page number, and puts their pages into one document
+    (WeasyPrint's own way of combining documents: tags, outline and links are made when the
+    whole is written). The contents and the index give page numbers they are told, found in the
+    laid-out chunks, instead of ``target-counter``; the front matter is laid out twice (first
+    to count its pages). Facing pages depend on the parity of each page, so that layout is
+    never chunked; neither is a book whose front matter changes length between the passes."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    fonts = FontConfiguration()
+
+    def render(string: str):
+        doc = HTML(string=string, url_fetcher=fetcher, base_url=".")
+        return doc.render(pdf_variant=PDF_VARIANT, pdf_tags=True, font_config=fonts)
+
+    if chunked:
+        doc = _render_chunked(html, render)
+        if doc is not None:
+            return doc
+    return render(html)
+
+
+def _render_chunked(html: str, render):
+    import copy
+
+    from lxml import html as lhtml
+
+    root = lhtml.document_fromstring(html)
+    head, body = root.find("head"), root.find("body")
+    front, years, back = [], [], []
+    for el in body:
+        if (el.get("id") or "").startswith("year-"):
+            years.append([el])
+        elif years:
+            back.append(el)
+        else:
+            front.append(el)
+    style = head.find("style") if head is not None else None
+    if not years or style is None or not style.text:
+        return None  # a project's own template of another shape: one document
+    # page numbers as told (data-page), not as WeasyPrint looks them up in its own document
+    css = style.text.replace("target-counter(attr(href), page)", "attr(data-page)")
+
+    def chunk(elements, first_page: int, pages: dict[str, int], notes_before: int = 0) -> str:
+        doc = lhtml.document_fromstring("<html><head></head><body></body></html>")
+        doc.attrib.update(root.attrib)
+        new_head, new_body = doc.find("head"), doc.find("body")
+        for el in head:
+            new_head.append(copy.deepcopy(el))
+        extra = ""
+        if first_page > 1:  # a chapter's first page: its number, and the running head's rule
+            extra = (
+                f"@page :first {{ counter-reset: page {first_page};"
+                " @bottom-center { content: counter(page); }"
+                " @top-center { content: string(running, first-except); } }"
+            )
+        if notes_before:  # footnotes are numbered through the book
+            extra += f" html {{ counter-reset: footnote {notes_before}; }}"
+        new_head.find("style").text = css + extra
+        for el in elements:
+            new = copy.deepcopy(el)
+            for a in new.xpath(
+                "descendant-or-self::nav[@class='toc']//a[@href] | .//a[@class='pref'][@href]"
+            ):
+                a.set("data-page", str(pages.get(a.get("href")[1:], "000")))
+            new_body.append(new)
+        return lhtml.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode")
+
+    def anchors(doc, first_page: int) -> dict[str, int]:
+        """Each id's page: where its box begins (a box split over pages is on each of them)."""
+        found: dict[str, int] = {}
+        for i, page in enumerate(doc.pages):
+            for a in page.anchors:
+                found.setdefault(a, first_page + i)
+        return found
+
+    pages: dict[str, int] = {}
+    first = render(chunk(front, 1, pages))  # to count the front matter's pages
+    n_front = len(first.pages)
+    pages.update(anchors(first, 1))
+
+    def notes(elements) -> int:
+        return sum(len(el.find_class("fn")) for el in elements)
+
+    docs, at, n_notes = [], n_front + 1, notes(front)
+    for elements in years:
+        d = render(chunk(elements, at, pages, n_notes))
+        pages.update(anchors(d, at))
+        docs.append(d)
+        at += len(d.pages)
+        n_notes += notes(elements)
+    if back:
+        d = render(chunk(back, at, pages, n_notes))
+        pages.update(anchors(d, at))  # the index's letters are known: laid out once
+        docs.append(d)
+    front_doc = render(chunk(front, 1, pages))
+    if len(front_doc.pages) != n_front:
+        return None
+    return front_doc.copy([p for d in (front_doc, *docs) for p in d.pages])

@@ -22,6 +22,8 @@ from lxml import etree
 from lxml import html as lhtml
 
 from .book import BookRenderer, book_context
+from .i18n import Translator
+from .room import ui_language
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -52,14 +54,14 @@ class EpubRenderer(BookRenderer):
         self.footnotes: list[tuple[str, int, str]] = []
 
     def _note(self, node, tag, out):
-        content = self.notes.get(int(node.get("n") or 0))
+        content = self.note_content(node)
         if content is None:
             return
         n = len(self.footnotes) + 1
         fid = f"{self.prefix}-fn{n}"
         out.append(f'<a class="noteref" id="{fid}-ref" href="#{fid}" {EPUB_TYPE}="noteref">{n}</a>')
         body: list[str] = []
-        self._walk(content, body)
+        self.walk_note(node, content, body)
         self.footnotes.append((fid, n, "".join(body)))
 
 
@@ -116,11 +118,15 @@ def _document(title: str, lang: str, body_html: str, kind: str = "bodymatter") -
     )
 
 
-def _letter_html(letter: dict, lang: str) -> str:
-    number = f"No. {letter['number_in_year']}" if letter["number_in_year"] else f"[{letter['id']}]"
+def _letter_html(letter: dict, lang: str, t=str) -> str:
+    number = (
+        f"{t('No.')} {letter['number_in_year']}"
+        if letter["number_in_year"]
+        else f"[{letter['id']}]"
+    )
     out = [
         f'<article id="{_anchor(letter["id"])}">',
-        f'<h3 class="letter">{escape(number)} · {escape(letter["senders"])} to '
+        f'<h3 class="letter">{escape(number)} · {escape(letter["senders"])} {escape(t("to"))} '
         f"{escape(letter['addressees'])}</h3>",
         f'<p class="meta">{escape(letter["date"] or "")}'
         + (f", {escape(letter['place'])}" if letter["place"] else "")
@@ -152,7 +158,7 @@ def epub_documents(
         return EpubRenderer({n.n: n.content for n in letter.notes}, prefix=_anchor(letter.id))
 
     env, ctx = book_context(edition, project_root, renderer=renderer, text=text, layout=layout)
-    md = env.filters["md"]
+    md, t = env.filters["md"], env.globals["t"]
     meta, lang = ctx["meta"], ctx["lang"]
     chapters: list[tuple[str, str, bytes]] = []
     letter_file: dict[str, str] = {}
@@ -161,7 +167,7 @@ def epub_documents(
     if meta.subtitle:
         title.append(f'<p class="sub">{escape(meta.subtitle)}</p>')
     if meta.editors:
-        title.append(f"<p>Edited by {escape(', '.join(meta.editors))}</p>")
+        title.append(f"<p>{escape(t('Edited by'))} {escape(', '.join(meta.editors))}</p>")
     if meta.publisher:
         title.append(f"<p>{escape(meta.publisher)}</p>")
     if meta.licence:
@@ -179,19 +185,19 @@ def epub_documents(
 
     for year, intro, letters in ctx["years"]:
         name = f"year-{year or 'undated'}.xhtml"
-        head = str(year) if year else "Undated letters"
+        head = str(year) if year else t("Undated letters")
         for lt in letters:
             letter_file[lt["id"]] = name
         body = [f"<section><h2>{escape(head)}</h2>"]
         if intro:
             body.append(f'<div class="intro">{md(intro["body"], year)}</div>')
-        body.extend(_letter_html(lt, lang) for lt in letters)
+        body.extend(_letter_html(lt, lang, t) for lt in letters)
         body.append("</section>")
         chapters.append((name, head, _document(head, lang, "\n".join(body))))
 
     images: list[tuple[str, str, bytes]] = []
     if ctx["photos"]:
-        body = ["<section><h2>Photographs</h2>"]
+        body = [f"<section><h2>{escape(t('Photographs'))}</h2>"]
         for i, p in enumerate(ctx["photos"], 1):
             if not p["data"]:
                 continue
@@ -205,7 +211,11 @@ def epub_documents(
             )
         body.append("</section>")
         chapters.append(
-            ("photographs.xhtml", "Photographs", _document("Photographs", lang, "".join(body)))
+            (
+                "photographs.xhtml",
+                t("Photographs"),
+                _document(t("Photographs"), lang, "".join(body)),
+            )
         )
 
     def links(pairs):
@@ -231,8 +241,8 @@ def epub_documents(
     chapters.append(
         (
             "names.xhtml",
-            "Index of names",
-            _document("Index of names", lang, "\n".join(body), "backmatter"),
+            t("Index of names"),
+            _document(t("Index of names"), lang, "\n".join(body), "backmatter"),
         )
     )
 
@@ -242,7 +252,7 @@ def epub_documents(
             f"<p><b>{escape(o['name'])}</b>"
             + (f" ({escape(o['abbr'])})" if o["abbr"] else "")
             + (f", {escape(o['existed'])}" if o["existed"] else "")
-            + (f"; under {escape(o['under'])}" if o["under"] else "")
+            + (f"; {escape(t('under'))} {escape(o['under'])}" if o["under"] else "")
             + (f". {escape(o['note'])}" if o["note"] else "")
             + (f". {links(o['ref_pairs'])}" if o["ref_pairs"] else "")
             + "</p>"
@@ -251,8 +261,8 @@ def epub_documents(
     chapters.append(
         (
             "orgs.xhtml",
-            "Organisations",
-            _document("Organisations", lang, "\n".join(body), "backmatter"),
+            t("Organisations"),
+            _document(t("Organisations"), lang, "\n".join(body), "backmatter"),
         )
     )
 
@@ -265,22 +275,22 @@ def epub_documents(
     chapters.append(
         (
             "glossary.xhtml",
-            "Abbreviations and acronyms",
-            _document("Abbreviations and acronyms", lang, "\n".join(body), "backmatter"),
+            t("Abbreviations and acronyms"),
+            _document(t("Abbreviations and acronyms"), lang, "\n".join(body), "backmatter"),
         )
     )
     return meta, lang, chapters, images
 
 
-def _nav(meta, lang: str, chapters) -> bytes:
+def _nav(t, lang: str, chapters, meta) -> bytes:
     items = "".join(f'<li><a href="{f}">{escape(t)}</a></li>' for f, t, _ in chapters)
     body = (
-        f'<nav {EPUB_TYPE}="toc" id="toc"><h1>Contents</h1><ol>{items}</ol></nav>'
+        f'<nav {EPUB_TYPE}="toc" id="toc"><h1>{escape(t("Contents"))}</h1><ol>{items}</ol></nav>'
         f'<nav {EPUB_TYPE}="landmarks" hidden=""><ol>'
         f'<li><a {EPUB_TYPE}="bodymatter" href="{chapters[0][0]}">{escape(meta.title)}</a></li>'
         "</ol></nav>"
     )
-    return _document("Contents", lang, body, "frontmatter")
+    return _document(t("Contents"), lang, body, "frontmatter")
 
 
 def _identifier(meta) -> str:
@@ -354,7 +364,8 @@ def write_epub(
         deflate = zipfile.ZIP_DEFLATED
         z.writestr("META-INF/container.xml", CONTAINER, deflate)
         z.writestr("EPUB/package.opf", _package(meta, lang, chapters, images, modified), deflate)
-        z.writestr("EPUB/nav.xhtml", _nav(meta, lang, chapters), deflate)
+        nav = _nav(Translator(ui_language(edition)), lang, chapters, meta)
+        z.writestr("EPUB/nav.xhtml", nav, deflate)
         z.writestr("EPUB/style.css", CSS, deflate)
         for f, _t, data in chapters:
             z.writestr(f"EPUB/{f}", data, deflate)

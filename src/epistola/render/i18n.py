@@ -44,7 +44,18 @@ class Translator:
     def __call__(self, text) -> str:
         if not isinstance(text, str):
             return text
+        template = getattr(text, "template", None)
+        if template is not None:  # a sentence made from a template (analyse.result.Msg)
+            values = {k: self._value(v) for k, v in text.values.items()}
+            return self.messages.get(template, template).format(**values)
         return self.messages.get(text, text)
+
+    def _value(self, v):
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return format_number(v, self.lang)
+        return self(v)
 
     def subset(self, keys) -> dict[str, str]:
         """The translations of ``keys``, for the browser's scripts."""

@@ -230,7 +230,7 @@ class Pages:
         except ImportError:
             return {}
         out: dict = {}
-        pages = analysis_pages(self.room.edition)
+        pages = analysis_pages(self.room.edition, lang=self.room.ui_lang)
         out["analyses/index.html"] = ("analyses/index.html", {"title": "Analyses", "pages": pages})
         for p in pages:
             slug = p["slug"]

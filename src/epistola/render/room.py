@@ -116,14 +116,7 @@ class ReadingRoom:
     @cached_property
     def ui_lang(self) -> str:
         """The interface's language: [edition] interface_language, else the site's language."""
-        if self.meta.interface_language or self.meta.languages:
-            return interface_language(self.meta)
-        langs = Counter(
-            (r[0] or "").split(" ")[0].split("-")[0]
-            for r in self.tuples("SELECT languages FROM letters")
-        )
-        langs.pop("", None)
-        return interface_language(self.meta, langs.most_common(1)[0][0] if langs else "en")
+        return ui_language(self.edition)
 
     @cached_property
     def t(self) -> Translator:
@@ -161,6 +154,20 @@ class ReadingRoom:
     def digest(self, *parts) -> str:
         """One digest of plain values (str, numbers, lists and tuples of them)."""
         return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def ui_language(edition) -> str:
+    """The interface's language of the reading room and the book: the project's
+    ``[edition] interface_language``, else the edition's language, else its letters' commonest."""
+    meta = edition.meta
+    if meta.interface_language or meta.languages:
+        return interface_language(meta)
+    langs = Counter(
+        (r[0] or "").split(" ")[0].split("-")[0]
+        for r in edition.store.tuples("SELECT languages FROM letters")
+    )
+    langs.pop("", None)
+    return interface_language(meta, langs.most_common(1)[0][0] if langs else "en")
 
 
 def analyses_available() -> bool:

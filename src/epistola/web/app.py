@@ -182,13 +182,26 @@ def app_from_environment() -> Starlette:
 
 
 def _not_found(pages: Pages, path: str) -> Response:
-    body = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
-        '<link rel="stylesheet" href="/static/style.css"></head><body><main><h1>Not found</h1>'
-        f"<p>This reading room has no page at <code>{_esc(path)}</code>.</p>"
-        '<p><a href="/index.html">Go to the home page</a> or search the letters.</p></main></body></html>'
+    t = pages.room.t
+    return _error_page(
+        pages,
+        404,
+        t("Not found"),
+        f"<p>{_esc(t('This reading room has no page at this address:'))} <code>{_esc(path)}</code></p>"
+        f'<p><a href="/index.html">{_esc(t("Go to the home page"))}</a> · '
+        f'<a href="/search.html">{_esc(t("Search the letters"))}</a></p>',
     )
-    return HTMLResponse(body, status_code=404)
+
+
+def _error_page(pages: Pages | None, status: int, title: str, body: str) -> HTMLResponse:
+    """An error page in the interface's language (English when the edition could not say)."""
+    lang = pages.room.ui_lang if pages is not None else "en"
+    html = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{_esc(title)}'
+        '</title><link rel="stylesheet" href="/static/style.css"></head><body><main>'
+        f"<h1>{_esc(title)}</h1>{body}</main></body></html>"
+    )
+    return HTMLResponse(html, status_code=status)
 
 
 def _esc(s: str) -> str:
@@ -246,4 +259,11 @@ async def _server_error(request, exc: Exception):
             {"error": "internal error", "hint": "Report it with the URL you asked for."},
             status_code=500,
         )
-    return PlainTextResponse("Internal Server Error", status_code=500)
+    pages = getattr(request.app.state, "pages", None)
+    t = pages.room.t if pages is not None else (lambda s: s)
+    return _error_page(
+        pages,
+        500,
+        t("Server error"),
+        f"<p>{_esc(t('The reading room could not show this page. Report it with the address you asked for.'))}</p>",
+    )
