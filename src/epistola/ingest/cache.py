@@ -1,0 +1,373 @@
+"""Incremental ingest: the rows each source file was read into, kept by content hash.
+
+    _build/edition.sqlite.readcache   (SQLite, beside the edition; deleting it is always safe)
+
+With the cache, ingest reads only the files that are new or whose content changed (SHA-1 of
+the bytes; an unchanged size and modification time skip the hash), and files one of whose
+*inputs* changed: the transcriptions a catalogue row names (.docx/.md/.txt) and a Markdown
+letter's sibling translations, which readers note with ``note_input``/``note_listing``
+(read/document.py). Every other file's rows are copied from the cache into a shard, in C, and
+the shards are merged exactly as a full ingest merges them. Everything after reading
+(duplicate ids, register winners, numbering, links, register use, search index) runs on the
+whole edition as in a full build: a register file that changes is one re-read file, and
+every letter is resolved against the new register. The edition is the same as a full build's.
+
+Files are read on their own (no ReadState from file to file), so a file's rows depend on its
+content and inputs only; a letter's own register entries are all kept (the merge picks the
+same winners). A file whose letters or matters shared an id with another file's is not kept
+(the renaming depends on both files): it is read again next time. The cache is keyed by the
+code that reads (readers, codec, schema): another version of Epistola starts a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..plugins import READERS
+from ..store.sqlite import schema_sql
+from ..store.tables import LETTER_TABLES, TABLES, staging
+from .shards import STAGE, STAGING
+
+SUFFIX = ".readcache"
+DUPLICATE_CODES = ("duplicate-id", "duplicate-matter-id")
+
+# shard table -> its cache table: the same columns after ``src``, the file's id in the cache
+CACHED = {
+    **{t: staging(f"c_{t}", t) for t in LETTER_TABLES},
+    "stage_entries": staging("c_stage_entries", "entries"),
+    "stage_names": staging("c_stage_names", "entry_names"),
+    "stage_relations": staging(
+        "c_stage_relations", "org_relations_pending", extra="nested INTEGER"
+    ),
+}
+FILES_DDL = (
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, fid INTEGER UNIQUE, "
+    "size INTEGER, mtime_ns INTEGER, hash TEXT, format TEXT, inputs TEXT, diags TEXT, "
+    "series TEXT)"
+)
+
+
+def cache_path(target) -> Path:
+    return Path(str(target) + SUFFIX)
+
+
+def code_key() -> str:
+    """What the cached rows depend on besides the sources: the reading code and the schema."""
+    from .. import __version__
+
+    h = hashlib.sha1(__version__.encode())
+    here = Path(__file__).resolve().parents[1]
+    for rel in sorted(
+        [*(here / "read").glob("*.py"), here / "store" / "codec.py", here / "store" / "tables.py"]
+    ):
+        h.update(rel.name.encode())
+        h.update(rel.read_bytes())
+    h.update(schema_sql().encode())
+    h.update(STAGING.encode())
+    for name, r in READERS.items():
+        h.update(f"{name}:{getattr(r.fn, '__module__', '')}.{r.fn.__qualname__}".encode())
+    return h.hexdigest()
+
+
+def file_hash(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha1(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class Plan:
+    """Which files are taken from the cache (``hits``: source index -> cache id) and which are
+    read (``misses``: (source index, path))."""
+
+    hits: dict[int, int] = field(default_factory=dict)
+    misses: list[tuple[int, str]] = field(default_factory=list)
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # hashed in this run
+    touched: list[str] = field(default_factory=list)  # same content, new size/time
+    gone: list[int] = field(default_factory=list)  # cache ids of files no longer sources
+    rows: dict[str, tuple] = field(default_factory=dict)  # path -> its cache row
+
+
+class ReadCache:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.key = code_key()
+        self.conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = self._connect()
+            row = conn.execute("SELECT value FROM cache_meta WHERE key = 'code'").fetchone()
+            if row and row[0] == self.key:
+                return conn
+            conn.close()
+        except sqlite3.Error:
+            pass
+        for p in (self.path, Path(str(self.path) + "-journal")):  # another version, or broken
+            with contextlib.suppress(OSError):
+                p.unlink()
+        conn = self._connect()
+        conn.execute("INSERT OR REPLACE INTO cache_meta VALUES ('code', ?)", (self.key,))
+        conn.commit()
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path)
+        conn.execute("PRAGMA synchronous = OFF")  # a torn cache is only a slower next build
+        conn.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute(FILES_DDL)
+        for t in CACHED.values():
+            conn.execute(t.ddl("sqlite").replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {t.name}_src ON {t.name}(src)")
+        conn.commit()
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- which files must be read ---------------------------------------------------------------
+
+    def plan(self, files: list[str]) -> Plan:
+        plan = Plan()
+        known = {
+            r[0]: r
+            for r in self.conn.execute(
+                "SELECT path, fid, size, mtime_ns, hash, format, inputs, diags, series FROM files"
+            )
+        }
+        current = set(files)
+        plan.gone = [r[1] for p, r in known.items() if p not in current]
+        listings: dict[str, list[str]] = {}
+        for idx, path in enumerate(files):
+            try:
+                st = os.stat(path)
+            except OSError:
+                plan.misses.append((idx, path))  # read_file reports it
+                continue
+            plan.stats[path] = st
+            row = known.get(path)
+            if row is None:
+                plan.misses.append((idx, path))
+                continue
+            if (row[2], row[3]) != (st.st_size, st.st_mtime_ns):
+                h = file_hash(path)
+                plan.hashes[path] = h
+                if h != row[4]:
+                    plan.misses.append((idx, path))
+                    continue
+                plan.touched.append(path)
+            if not self._inputs_same(json.loads(row[6]), plan.hashes, listings):
+                plan.misses.append((idx, path))
+                continue
+            plan.hits[idx] = row[1]
+            plan.rows[path] = row
+        return plan
+
+    @staticmethod
+    def _inputs_same(inputs: list, hashes: dict, listings: dict) -> bool:
+        for item in inputs:
+            if item[0] == "file":
+                _, path, digest = item
+                if path not in hashes:
+                    hashes[path] = file_hash(path)
+                if hashes[path] != digest:
+                    return False
+            else:
+                _, folder, prefix, names = item
+                if _listing(folder, prefix, listings) != names:
+                    return False
+        return True
+
+    # -- the cached files as a shard --------------------------------------------------------------
+
+    def write_shard(self, plan: Plan, files: list[str], shard: Path, report) -> None:
+        """Write the rows of ``plan.hits`` into a new shard (source indexes of this run) and
+        ``report(path, diagnostics, series, inputs)`` for each, as reading would. Hits whose
+        letters or matters share an id with another hit's become misses first."""
+        conn = sqlite3.connect(shard)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.executescript(schema_sql() + STAGING)
+            conn.execute("ATTACH DATABASE ? AS c", (str(self.path),))
+            conn.execute("CREATE TEMP TABLE h (fid INTEGER PRIMARY KEY, idx INTEGER)")
+            conn.executemany("INSERT INTO h VALUES (?, ?)", [(f, i) for i, f in plan.hits.items()])
+            self._demote_shared_ids(conn, plan, files)
+            for table, t in CACHED.items():
+                cols = [c for c in TABLES[table].names] if table in TABLES else None
+                order = " ORDER BY h.idx, x.rowid"  # as read: merge_shards keeps the order
+                if table == "letters":
+                    sel = ", ".join("h.idx" if c == "source_index" else f"x.{c}" for c in cols)
+                elif table in TABLES:
+                    sel = ", ".join(f"x.{c}" for c in cols)
+                else:
+                    sel = ", ".join(["h.idx", *(f"x.{c}" for c in t.names[1:])])
+                conn.execute(
+                    f"INSERT INTO main.{table} SELECT {sel} FROM c.{t.name} x "
+                    f"JOIN h ON h.fid = x.src{order}"
+                )
+            src_rows = []
+            for idx in sorted(plan.hits):
+                path = files[idx]
+                row = plan.rows[path]
+                st = plan.stats[path]
+                src_rows.append((idx, path, row[5], st.st_size, st.st_mtime))
+                diags = [Diagnostic(*d) for d in json.loads(row[7])]
+                report(path, diags, json.loads(row[8]), None)
+            conn.executemany(
+                f"INSERT INTO stage_sources VALUES ({','.join('?' * len(STAGE['stage_sources'].names))})",
+                src_rows,
+            )
+            conn.commit()
+            conn.execute("DETACH DATABASE c")
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _demote_shared_ids(conn, plan: Plan, files: list[str]) -> None:
+        shared = {
+            fid
+            for table in ("c_letters", "c_matters")
+            for (fid,) in conn.execute(
+                f"SELECT x.src FROM c.{table} x JOIN h ON h.fid = x.src WHERE x.id IN ("
+                f"SELECT y.id FROM c.{table} y JOIN h ON h.fid = y.src "
+                "GROUP BY y.id HAVING COUNT(DISTINCT y.src) > 1)"
+            )
+        }
+        if not shared:
+            return
+        for idx, fid in list(plan.hits.items()):
+            if fid in shared:
+                del plan.hits[idx]
+                plan.misses.append((idx, files[idx]))
+        plan.misses.sort()
+        conn.executemany("DELETE FROM h WHERE fid = ?", [(f,) for f in shared])
+
+    # -- keeping what was read ------------------------------------------------------------------------
+
+    def save(self, plan: Plan, shards: list[Path], read: dict, diags) -> None:
+        """Keep the files read in this run (``read``: path -> (diagnostics, series, inputs))
+        from their ``shards``; forget files gone or changed. Files named by a
+        duplicate-id diagnostic are not kept (their rows depend on another file)."""
+        shared = {d.path for d in diags if d.code in DUPLICATE_CODES}
+        for per_file in read.values():
+            shared.update(d.path for d in per_file[0] if d.code in DUPLICATE_CODES)
+        conn = self.conn
+        conn.commit()
+        names = [f"s{k}" for k in range(len(shards))]
+        for name, shard in zip(names, shards, strict=True):  # ATTACH: outside a transaction
+            conn.execute(f"ATTACH DATABASE ? AS {name}", (str(shard),))
+        try:
+            self._save(conn, plan, read, shared, names)
+            conn.commit()  # one transaction: a file's row and its rows are kept together
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            for name in names:
+                conn.execute(f"DETACH DATABASE {name}")
+
+    @staticmethod
+    def _save(conn, plan: Plan, read: dict, shared: set, names: list[str]) -> None:
+        stale = list(plan.gone)
+        stale += [
+            r[0]
+            for r in conn.execute(
+                f"SELECT fid FROM files WHERE path IN ({','.join('?' * len(plan.misses))})",
+                [p for _, p in plan.misses],
+            )
+        ]
+        for t in CACHED.values():
+            conn.executemany(f"DELETE FROM {t.name} WHERE src = ?", [(f,) for f in stale])
+        conn.executemany("DELETE FROM files WHERE fid = ?", [(f,) for f in stale])
+        for path in plan.touched:
+            st = plan.stats[path]
+            conn.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                (st.st_size, st.st_mtime_ns, path),
+            )
+        formats = {
+            p: f
+            for s in names
+            for p, f in conn.execute(f"SELECT path, format FROM {s}.stage_sources")
+        }
+        next_fid = (conn.execute("SELECT MAX(fid) FROM files").fetchone()[0] or 0) + 1
+        keep: list[tuple[int, int]] = []  # (source index, cache id)
+        listings: dict[str, list[str]] = {}
+        for idx, path in plan.misses:
+            got = read.get(path)
+            st = plan.stats.get(path)
+            if got is None or st is None or path in shared or path not in formats:
+                continue
+            file_diags, series, inputs = got
+            fmt = formats[path]
+            recorded = []
+            for item in inputs or ():
+                if item[0] == "file":
+                    recorded.append(["file", item[1], file_hash(item[1])])
+                else:
+                    recorded.append(["listing", item[1], item[2], _listing(*item[1:], listings)])
+            conn.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    path,
+                    next_fid,
+                    st.st_size,
+                    st.st_mtime_ns,
+                    plan.hashes.get(path) or file_hash(path),
+                    fmt,
+                    json.dumps(recorded),
+                    json.dumps([list(_fields(d)) for d in file_diags]),
+                    json.dumps(series),
+                ),
+            )
+            keep.append((idx, next_fid))
+            next_fid += 1
+        if not keep:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS m (idx INTEGER PRIMARY KEY, fid INTEGER)")
+        conn.execute("DELETE FROM temp.m")
+        conn.executemany("INSERT INTO temp.m VALUES (?, ?)", keep)
+        for s in names:
+            for table, t in CACHED.items():
+                if table == "letters":
+                    conn.execute(
+                        f"INSERT INTO {t.name} SELECT m.fid, x.* FROM {s}.letters x "
+                        "JOIN temp.m m ON m.idx = x.source_index ORDER BY x.rowid"
+                    )
+                elif table in TABLES:
+                    key = TABLES[table].letter_key
+                    conn.execute(
+                        f"INSERT INTO {t.name} SELECT m.fid, x.* FROM {s}.{table} x "
+                        f"JOIN {s}.letters l ON l.id = x.{key} "
+                        "JOIN temp.m m ON m.idx = l.source_index ORDER BY x.rowid"
+                    )
+                else:
+                    rest = ", ".join(f"x.{c}" for c in t.names[1:])
+                    conn.execute(
+                        f"INSERT INTO {t.name} SELECT m.fid, {rest} FROM {s}.{table} x "
+                        "JOIN temp.m m ON m.idx = x.src ORDER BY x.rowid"
+                    )
+
+
+def _fields(d: Diagnostic) -> tuple:
+    return d.path, d.line, d.severity, d.code, d.message
+
+
+def _listing(folder: str, prefix: str, listings: dict) -> list[str]:
+    if folder not in listings:
+        try:
+            listings[folder] = sorted(os.listdir(folder))
+        except OSError:
+            listings[folder] = []
+    return [n for n in listings[folder] if n.startswith(prefix)]
