@@ -107,7 +107,7 @@ def _ingest(project: Project, target, workers, progress, index, cache) -> Ingest
         if index:
             from ..search.index import build_index
 
-            build_index(writer, project.meta.languages)
+            build_index(writer, project.meta.languages, memo=cache)
         t3 = time.perf_counter()
         _meta(writer, project, result)
         _version(writer, target)
@@ -153,22 +153,28 @@ def _read_all(writer, files, result: IngestResult, workers, progress, cache) -> 
             result.files_read = len(files)
         else:
             plan = cache.plan(files)
-            cached = tmp / "cached.sqlite"
-            cache.write_shard(plan, files, cached, on_file)  # hits sharing an id: read
-            shards = [cached]
+            cache.demote_shared_ids(plan, files)
+            read_shards = []
             if plan.misses:
                 (tmp / "read").mkdir()
-                shards += read_parallel(
+                read_shards = read_parallel(
                     files, tmp / "read", _workers(workers), on_file,
                     items=plan.misses, stateful=False,
                 )  # fmt: skip
+            cached = tmp / "cached.sqlite"
+            if cache.ids_overlap(plan, read_shards):  # renamed across shards, as in full builds
+                cache.write_shard(plan, files, cached, on_file)
+                shards = [cached, *read_shards]
+            else:  # one shard in source order: the merge copies it as it is
+                cache.write_shard(plan, files, cached, on_file, read_shards)
+                shards = [cached]
             result.files_read = len(plan.misses)
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
         result.letters = absorb_shards(writer, shards, diags)
         if cache is not None:  # what was read, for the next run (a failed build keeps it too)
-            cache.save(plan, shards[1:], read, diags)
+            cache.save(plan, read_shards, read, diags)
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)

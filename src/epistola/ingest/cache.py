@@ -47,6 +47,10 @@ CACHED = {
         "c_stage_relations", "org_relations_pending", extra="nested INTEGER"
     ),
 }
+ANALYSIS_DDL = (
+    "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, text TEXT, notes TEXT, "
+    "title TEXT, exact TEXT)"
+)
 FILES_DDL = (
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, fid INTEGER UNIQUE, "
     "size INTEGER, mtime_ns INTEGER, hash TEXT, format TEXT, inputs TEXT, diags TEXT, "
@@ -65,7 +69,12 @@ def code_key() -> str:
     h = hashlib.sha1(__version__.encode())
     here = Path(__file__).resolve().parents[1]
     for rel in sorted(
-        [*(here / "read").glob("*.py"), here / "store" / "codec.py", here / "store" / "tables.py"]
+        [
+            *(here / "read").glob("*.py"),
+            *(here / "search").glob("*.py"),  # the analysed texts kept for the search index
+            here / "store" / "codec.py",
+            here / "store" / "tables.py",
+        ]
     ):
         h.update(rel.name.encode())
         h.update(rel.read_bytes())
@@ -126,6 +135,7 @@ class ReadCache:
         conn.execute("PRAGMA synchronous = OFF")  # a torn cache is only a slower next build
         conn.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT PRIMARY KEY, value TEXT)")
         conn.execute(FILES_DDL)
+        conn.execute(ANALYSIS_DDL)
         for t in CACHED.values():
             conn.execute(t.ddl("sqlite").replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             conn.execute(f"CREATE INDEX IF NOT EXISTS {t.name}_src ON {t.name}(src)")
@@ -134,6 +144,32 @@ class ReadCache:
 
     def close(self) -> None:
         self.conn.close()
+
+    # -- the search index's analysed letters (search/index.py) ----------------------------------
+
+    def get_many(self, keys: list[str]) -> dict[str, tuple]:
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS want (key TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.want")
+        self.conn.executemany("INSERT OR IGNORE INTO temp.want VALUES (?)", [(k,) for k in keys])
+        return {
+            r[0]: r[1:]
+            for r in self.conn.execute(
+                "SELECT a.key, a.text, a.notes, a.title, a.exact FROM analysis a "
+                "JOIN temp.want w ON w.key = a.key"
+            )
+        }
+
+    def put_many(self, rows: dict[str, tuple]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?)",
+            [(k, *v) for k, v in rows.items()],
+        )
+        self.conn.commit()
+
+    def keep(self, keys: list[str]) -> None:
+        """Forget the analyses of letters no longer in the edition (``keys``: those that are)."""
+        self.conn.execute("DELETE FROM analysis WHERE key NOT IN (SELECT key FROM temp.want)")
+        self.conn.commit()
 
     # -- which files must be read ---------------------------------------------------------------
 
@@ -190,31 +226,104 @@ class ReadCache:
 
     # -- the cached files as a shard --------------------------------------------------------------
 
-    def write_shard(self, plan: Plan, files: list[str], shard: Path, report) -> None:
-        """Write the rows of ``plan.hits`` into a new shard (source indexes of this run) and
-        ``report(path, diagnostics, series, inputs)`` for each, as reading would. Hits whose
-        letters or matters share an id with another hit's become misses first."""
+    def demote_shared_ids(self, plan: Plan, files: list[str]) -> None:
+        """Hits whose letters or matters share an id with another hit's become misses (the
+        renaming a full build does depends on both files: they are read again)."""
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS h (fid INTEGER PRIMARY KEY, idx INTEGER)")
+        conn.execute("DELETE FROM temp.h")
+        conn.executemany("INSERT INTO temp.h VALUES (?, ?)", [(f, i) for i, f in plan.hits.items()])
+        shared = {
+            fid
+            for table in ("c_letters", "c_matters")
+            for (fid,) in conn.execute(
+                f"SELECT x.src FROM {table} x JOIN temp.h h ON h.fid = x.src WHERE x.id IN ("
+                f"SELECT y.id FROM {table} y JOIN temp.h h ON h.fid = y.src "
+                "GROUP BY y.id HAVING COUNT(DISTINCT y.src) > 1)"
+            )
+        }
+        conn.commit()
+        if not shared:
+            return
+        for idx, fid in list(plan.hits.items()):
+            if fid in shared:
+                del plan.hits[idx]
+                plan.misses.append((idx, files[idx]))
+        plan.misses.sort()
+
+    def ids_overlap(self, plan: Plan, read_shards: list[Path]) -> bool:
+        """Do the files read share a letter or matter id with the hits or each other? Then the
+        shards are merged apart (merge_shards renames across shards), not combined."""
+        if not read_shards:
+            return False
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.execute("ATTACH DATABASE ? AS c", (str(self.path),))
+            conn.execute("CREATE TEMP TABLE h (fid INTEGER PRIMARY KEY)")
+            conn.executemany("INSERT INTO h VALUES (?)", [(f,) for f in plan.hits.values()])
+            for k, shard in enumerate(read_shards):
+                conn.execute(f"ATTACH DATABASE ? AS r{k}", (str(shard),))
+            for table in ("letters", "matters"):
+                union = " UNION ALL ".join(
+                    f"SELECT id FROM r{k}.{table}" for k in range(len(read_shards))
+                )
+                if (
+                    conn.execute(
+                        f"SELECT 1 FROM ({union}) GROUP BY id HAVING COUNT(*) > 1 LIMIT 1"
+                    ).fetchone()
+                    or conn.execute(
+                        f"SELECT 1 FROM c.c_{table} x JOIN h ON h.fid = x.src "
+                        f"WHERE x.id IN ({union}) LIMIT 1"
+                    ).fetchone()
+                ):
+                    return True
+            return False
+        finally:
+            conn.close()
+
+    def write_shard(
+        self, plan: Plan, files: list[str], shard: Path, report, read_shards: list[Path] = ()
+    ) -> None:
+        """Write the rows of ``plan.hits`` (with the source indexes of this run) and of the
+        ``read_shards`` into a new shard, in source order, and ``report(path, diagnostics,
+        series, inputs)`` for each hit, as reading would."""
         conn = sqlite3.connect(shard)
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             conn.executescript(schema_sql() + STAGING)
             conn.execute("ATTACH DATABASE ? AS c", (str(self.path),))
+            reads = [f"r{k}" for k in range(len(read_shards))]
+            for name, path in zip(reads, read_shards, strict=True):
+                conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
             conn.execute("CREATE TEMP TABLE h (fid INTEGER PRIMARY KEY, idx INTEGER)")
             conn.executemany("INSERT INTO h VALUES (?, ?)", [(f, i) for i, f in plan.hits.items()])
-            self._demote_shared_ids(conn, plan, files)
             for table, t in CACHED.items():
-                cols = [c for c in TABLES[table].names] if table in TABLES else None
-                order = " ORDER BY h.idx, x.rowid"  # as read: merge_shards keeps the order
+                names = TABLES[table].names if table in TABLES else STAGE[table].names
                 if table == "letters":
-                    sel = ", ".join("h.idx" if c == "source_index" else f"x.{c}" for c in cols)
+                    cached = ["h.idx AS source_index" if c == "source_index" else f"x.{c} AS {c}"
+                              for c in names]  # fmt: skip
+                    key, join = "x.source_index", ""
                 elif table in TABLES:
-                    sel = ", ".join(f"x.{c}" for c in cols)
+                    cached = [f"x.{c} AS {c}" for c in names]
+                    key = "l.source_index"
+                    join = f" JOIN {{r}}.letters l ON l.id = x.{TABLES[table].letter_key}"
                 else:
-                    sel = ", ".join(["h.idx", *(f"x.{c}" for c in t.names[1:])])
+                    cached = ["h.idx AS src", *(f"x.{c} AS {c}" for c in names[1:])]
+                    key, join = "x.src", ""
+                parts = [
+                    f"SELECT {', '.join(cached)}, h.idx AS o1, x.rowid AS o2 "
+                    f"FROM c.{t.name} x JOIN h ON h.fid = x.src"
+                ]
+                parts += [
+                    f"SELECT {', '.join(f'x.{c}' for c in names)}, {key}, x.rowid "
+                    f"FROM {r}.{table} x{join.format(r=r)}"
+                    for r in reads
+                ]
                 conn.execute(
-                    f"INSERT INTO main.{table} SELECT {sel} FROM c.{t.name} x "
-                    f"JOIN h ON h.fid = x.src{order}"
+                    f"INSERT INTO main.{table} SELECT {', '.join(names)} FROM ("
+                    + " UNION ALL ".join(parts)
+                    + ") ORDER BY o1, o2"  # as read: merge_shards keeps the order
                 )
             src_rows = []
             for idx in sorted(plan.hits):
@@ -224,34 +333,17 @@ class ReadCache:
                 src_rows.append((idx, path, row[5], st.st_size, st.st_mtime))
                 diags = [Diagnostic(*d) for d in json.loads(row[7])]
                 report(path, diags, json.loads(row[8]), None)
+            width = len(STAGE["stage_sources"].names)
             conn.executemany(
-                f"INSERT INTO stage_sources VALUES ({','.join('?' * len(STAGE['stage_sources'].names))})",
-                src_rows,
+                f"INSERT INTO stage_sources VALUES ({','.join('?' * width)})", src_rows
             )
+            for r in reads:
+                conn.execute(f"INSERT INTO stage_sources SELECT * FROM {r}.stage_sources")
             conn.commit()
-            conn.execute("DETACH DATABASE c")
+            for name in ("c", *reads):
+                conn.execute(f"DETACH DATABASE {name}")
         finally:
             conn.close()
-
-    @staticmethod
-    def _demote_shared_ids(conn, plan: Plan, files: list[str]) -> None:
-        shared = {
-            fid
-            for table in ("c_letters", "c_matters")
-            for (fid,) in conn.execute(
-                f"SELECT x.src FROM c.{table} x JOIN h ON h.fid = x.src WHERE x.id IN ("
-                f"SELECT y.id FROM c.{table} y JOIN h ON h.fid = y.src "
-                "GROUP BY y.id HAVING COUNT(DISTINCT y.src) > 1)"
-            )
-        }
-        if not shared:
-            return
-        for idx, fid in list(plan.hits.items()):
-            if fid in shared:
-                del plan.hits[idx]
-                plan.misses.append((idx, files[idx]))
-        plan.misses.sort()
-        conn.executemany("DELETE FROM h WHERE fid = ?", [(f,) for f in shared])
 
     # -- keeping what was read ------------------------------------------------------------------------
 

@@ -212,6 +212,9 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         # rows in source order (file, then as read), however the files were shared out: the
         # edition is the same with any number of workers, and from an incremental ingest
         for table in LETTER_TABLES:
+            if len(names) == 1:  # one shard is in source order already
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM {names[0]}.{table}")
+                continue
             if table == "letters":
                 join, order = "", "x.source_index"
             else:
