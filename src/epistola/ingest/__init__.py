@@ -148,6 +148,7 @@ def _read_all(writer, files, result: IngestResult, workers, progress, cache) -> 
 
     tmp = guard.temp_dir("shards")  # named with this pid: the next run removes it if killed
     try:
+        combined = False
         if cache is None:
             shards = read_parallel(files, tmp, _workers(workers), on_file)
             result.files_read = len(files)
@@ -162,17 +163,18 @@ def _read_all(writer, files, result: IngestResult, workers, progress, cache) -> 
                     items=plan.misses, stateful=False,
                 )  # fmt: skip
             cached = tmp / "cached.sqlite"
-            if cache.ids_overlap(plan, read_shards):  # renamed across shards, as in full builds
+            combined = writer.dialect == "sqlite" and not cache.ids_overlap(plan, read_shards)
+            if combined:  # the letters straight into the edition, in source order
+                cache.write_shard(plan, files, cached, on_file, read_shards, writer.conn)
+                shards = [cached]
+            else:  # ids shared across files: renamed across shards, as in full builds
                 cache.write_shard(plan, files, cached, on_file)
                 shards = [cached, *read_shards]
-            else:  # one shard in source order: the merge copies it as it is
-                cache.write_shard(plan, files, cached, on_file, read_shards)
-                shards = [cached]
             result.files_read = len(plan.misses)
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
-        result.letters = absorb_shards(writer, shards, diags)
+        result.letters = absorb_shards(writer, shards, diags, letters=not combined)
         if cache is not None:  # what was read, for the next run (a failed build keeps it too)
             cache.save(plan, read_shards, read, diags)
     finally:

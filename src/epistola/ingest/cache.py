@@ -282,22 +282,41 @@ class ReadCache:
             conn.close()
 
     def write_shard(
-        self, plan: Plan, files: list[str], shard: Path, report, read_shards: list[Path] = ()
+        self,
+        plan: Plan,
+        files: list[str],
+        shard: Path,
+        report,
+        read_shards: list[Path] = (),
+        edition: sqlite3.Connection | None = None,
     ) -> None:
         """Write the rows of ``plan.hits`` (with the source indexes of this run) and of the
         ``read_shards`` into a new shard, in source order, and ``report(path, diagnostics,
-        series, inputs)`` for each hit, as reading would."""
-        conn = sqlite3.connect(shard)
-        try:
+        series, inputs)`` for each hit, as reading would. With ``edition`` (the connection of
+        the edition being built), the letters' tables go straight into it and only the staging
+        tables into the shard (``merge_shards(..., letters=False)`` then)."""
+        init = sqlite3.connect(shard)
+        init.execute("PRAGMA journal_mode = OFF")
+        init.executescript(schema_sql() + STAGING)
+        init.close()
+        if edition is None:
+            conn, stage_db = sqlite3.connect(shard), "main"
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            conn.executescript(schema_sql() + STAGING)
+        else:
+            conn, stage_db = edition, "sh"
+            conn.commit()  # ATTACH is not allowed inside a transaction
+            conn.execute("ATTACH DATABASE ? AS sh", (str(shard),))
+        reads = [f"r{k}" for k in range(len(read_shards))]
+        try:
             conn.execute("ATTACH DATABASE ? AS c", (str(self.path),))
-            reads = [f"r{k}" for k in range(len(read_shards))]
             for name, path in zip(reads, read_shards, strict=True):
                 conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
-            conn.execute("CREATE TEMP TABLE h (fid INTEGER PRIMARY KEY, idx INTEGER)")
-            conn.executemany("INSERT INTO h VALUES (?, ?)", [(f, i) for i, f in plan.hits.items()])
+            conn.execute("DROP TABLE IF EXISTS temp.cache_hits")
+            conn.execute("CREATE TEMP TABLE cache_hits (fid INTEGER PRIMARY KEY, idx INTEGER)")
+            conn.executemany(
+                "INSERT INTO temp.cache_hits VALUES (?, ?)", [(f, i) for i, f in plan.hits.items()]
+            )
             for table, t in CACHED.items():
                 names = TABLES[table].names if table in TABLES else STAGE[table].names
                 if table == "letters":
@@ -313,15 +332,16 @@ class ReadCache:
                     key, join = "x.src", ""
                 parts = [
                     f"SELECT {', '.join(cached)}, h.idx AS o1, x.rowid AS o2 "
-                    f"FROM c.{t.name} x JOIN h ON h.fid = x.src"
+                    f"FROM c.{t.name} x JOIN temp.cache_hits h ON h.fid = x.src"
                 ]
                 parts += [
                     f"SELECT {', '.join(f'x.{c}' for c in names)}, {key}, x.rowid "
                     f"FROM {r}.{table} x{join.format(r=r)}"
                     for r in reads
                 ]
+                into = "main" if table in TABLES else stage_db
                 conn.execute(
-                    f"INSERT INTO main.{table} SELECT {', '.join(names)} FROM ("
+                    f"INSERT INTO {into}.{table} SELECT {', '.join(names)} FROM ("
                     + " UNION ALL ".join(parts)
                     + ") ORDER BY o1, o2"  # as read: merge_shards keeps the order
                 )
@@ -335,15 +355,20 @@ class ReadCache:
                 report(path, diags, json.loads(row[8]), None)
             width = len(STAGE["stage_sources"].names)
             conn.executemany(
-                f"INSERT INTO stage_sources VALUES ({','.join('?' * width)})", src_rows
+                f"INSERT INTO {stage_db}.stage_sources VALUES ({','.join('?' * width)})", src_rows
             )
             for r in reads:
-                conn.execute(f"INSERT INTO stage_sources SELECT * FROM {r}.stage_sources")
+                conn.execute(
+                    f"INSERT INTO {stage_db}.stage_sources SELECT * FROM {r}.stage_sources"
+                )
+            conn.execute("DROP TABLE temp.cache_hits")
             conn.commit()
-            for name in ("c", *reads):
-                conn.execute(f"DETACH DATABASE {name}")
         finally:
-            conn.close()
+            for name in ("c", *reads, *(["sh"] if edition is not None else [])):
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"DETACH DATABASE {name}")
+            if edition is None:
+                conn.close()
 
     # -- keeping what was read ------------------------------------------------------------------------
 

@@ -162,7 +162,7 @@ def read_parallel(
     return shards
 
 
-def absorb_shards(writer, shards: list[Path], diags) -> int:
+def absorb_shards(writer, shards: list[Path], diags, *, letters: bool = True) -> int:
     """Merge reader shards into the edition ``writer``; returns the letters merged.
 
     A SQLite edition merges them in its own file (``ATTACH``, ``INSERT ... SELECT`` in C);
@@ -171,7 +171,7 @@ def absorb_shards(writer, shards: list[Path], diags) -> int:
     """
     if writer.dialect == "sqlite":
         writer.commit()  # ATTACH is not allowed inside a transaction
-        return merge_shards(writer.conn, shards, diags)
+        return merge_shards(writer.conn, shards, diags, letters=letters)
     tmp = temp_dir("merge")
     try:
         conn = sqlite3.connect(tmp / "merge.sqlite")
@@ -191,7 +191,9 @@ def _cols(alias: str, table: str) -> str:
     return ", ".join(f"{alias}.{c}" for c in TABLES[table].names)
 
 
-def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
+def merge_shards(
+    conn: sqlite3.Connection, shards: list[Path], diags, *, letters: bool = True
+) -> int:
     """Merge shards into the edition database ``conn`` (which has the edition schema).
 
     Letters: every letter is kept; of two that share an id, the file named after the id keeps
@@ -211,7 +213,7 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         _merge_duplicates(conn, names, union, diags)
         # rows in source order (file, then as read), however the files were shared out: the
         # edition is the same with any number of workers, and from an incremental ingest
-        for table in LETTER_TABLES:
+        for table in LETTER_TABLES if letters else ():  # (else in the edition already)
             if len(names) == 1:  # one shard is in source order already
                 conn.execute(f"INSERT INTO main.{table} SELECT * FROM {names[0]}.{table}")
                 continue
