@@ -241,3 +241,28 @@ def test_letters_sharing_an_id_are_read_again_and_renamed_as_in_a_full_build(tmp
     again = run_both(load_project(proj), inc, full)
     assert_same_edition(inc, full)
     assert again.files_read <= 1
+
+
+def test_cli_build_is_incremental_and_full_reads_everything(tmp_path):
+    from typer.testing import CliRunner
+
+    from epistola.cli import app
+
+    runner = CliRunner()
+    proj = tmp_path / "proj"
+    assert runner.invoke(app, ["new", str(proj)]).exit_code == 0
+    with open(proj / "epistola.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n[outputs]\nbook = false\nepub = false\n")
+    first = runner.invoke(app, ["build", str(proj)])
+    assert first.exit_code == 0, first.output
+    assert "files read)" not in first.output  # everything read the first time
+    letter = next((proj / "letters").rglob("*.md"))
+    letter.write_text(letter.read_text("utf-8") + "\nCLIWORD\n", "utf-8")
+    second = runner.invoke(app, ["build", str(proj)])
+    assert second.exit_code == 0, second.output
+    assert "(1 of " in second.output and "files read)" in second.output
+    page = next((proj / "_build" / "site" / "letters").glob("*.html"))
+    pages = " ".join(p.read_text("utf-8") for p in page.parent.glob("*.html"))
+    assert "CLIWORD" in pages
+    third = runner.invoke(app, ["build", str(proj), "--full"])
+    assert third.exit_code == 0 and "files read)" not in third.output
