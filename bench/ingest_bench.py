@@ -1,6 +1,6 @@
 """Ingest benchmark: a bare lxml parse of the same files against Epistola's full ingest.
 
-    .venv/bin/python bench/ingest_bench.py [SOURCE ...] [--workers N] [--repeat R]
+    .venv/bin/python bench/ingest_bench.py [SOURCE ...] [--workers N] [--repeat R] [--incremental]
 
 Default SOURCE: the full Schnitzler corpus in ../shared/corpora. Both run in this one process
 run, on the same file list, best of R; the ratio is ingest wall time over the bare single-core
@@ -45,6 +45,11 @@ def main() -> None:
     ap.add_argument("sources", nargs="*", default=[str(DEFAULT)])
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--incremental",
+        action="store_true",
+        help="then an incremental ingest with an empty read cache and one with nothing changed",
+    )
     args = ap.parse_args()
     files = discover(args.sources)
     size = sum(os.path.getsize(f) for f in files) / 1e6
@@ -66,6 +71,16 @@ def main() -> None:
         f"epistola ingest:            {wall:6.2f} s  ({result.letters} letters; {timings}; {mb:.0f} MB file)"
     )
     print(f"ratio ingest / bare parse:  {wall / bare:6.2f}x   (goal 1.5x)")
+    if args.incremental:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "incremental.sqlite"
+            for label in ("incremental, empty cache", "incremental, nothing changed"):
+                t = time.perf_counter()
+                r = ingest(args.sources, target, workers=args.workers, incremental=True)
+                print(
+                    f"{label + ':':<28}{time.perf_counter() - t:6.2f} s  "
+                    f"({r.files_read} of {r.files} files read)"
+                )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(

@@ -40,7 +40,8 @@ def build(
     **ingest_options,
 ) -> IngestResult:
     """Ingest ``project`` into ``out/edition.sqlite`` (default ``PROJECT/_build``), then run
-    every registered output into ``out``. Returns the ingest result (its diagnostics)."""
+    every registered output into ``out``. Returns the ingest result (its diagnostics).
+    ``incremental=True`` (an ingest option) reads only the sources that changed."""
     dest = Path(out) if out is not None else project.root / "_build"
     guard.check_writable(dest)  # a clear error before any work
     edition_file = dest / "edition.sqlite"

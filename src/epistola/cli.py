@@ -57,7 +57,7 @@ def _progress():
     )
 
 
-def run_ingest(project, target, workers=None):
+def run_ingest(project, target, workers=None, incremental=False):
     from .ingest import ingest
 
     with _progress() as bar:
@@ -67,6 +67,7 @@ def run_ingest(project, target, workers=None):
             target,
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            incremental=incremental,
         )
     return result
 
@@ -199,15 +200,26 @@ def build(
         None, "--out", "-o", help="output folder (default: PROJECT/_build)"
     ),
     strict: bool = typer.Option(False, help="warnings fail the build too"),
+    full: bool = typer.Option(
+        False, "--full", help="read every source again (default: only files that changed)"
+    ),
 ):
-    """Ingest the project, then write every output it configures."""
+    """Ingest the project, then write every output it configures.
+
+    Sources whose content did not change since the last build are not read again (their rows
+    are kept in OUT/edition.sqlite.readcache); the edition is the same as with --full."""
     from .build import build as run_build
     from .config import load_project
 
     def ingested(result):
         print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
+        read = (
+            f" ({result.files_read} of {result.files} files read)"
+            if result.files_read < result.files
+            else ""
+        )
         console.print(
-            f"[green]{result.letters} letters[/] -> {result.target}; "
+            f"[green]{result.letters} letters[/] -> {result.target}{read}; "
             f"{summary_line(result.diagnostics)}"
         )
 
@@ -221,6 +233,7 @@ def build(
                 report=console.print,
                 after_ingest=lambda r: (bar.stop(), ingested(r)),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                incremental=not full,
             )
     except EpistolaError as e:
         fail(e)
@@ -645,7 +658,7 @@ def _serve_target(edition: str, watch: bool):
     project = load_project(folder)
     target = project.root / "_build" / "edition.sqlite"
     target.parent.mkdir(parents=True, exist_ok=True)
-    result = run_ingest(project, str(target))
+    result = run_ingest(project, str(target), incremental=True)
     print_diagnostics([d for d in result.diagnostics if d.severity != "info"])
     console.print(
         f"[green]{result.letters} letters[/] -> {target}; {summary_line(result.diagnostics)}"
@@ -654,11 +667,11 @@ def _serve_target(edition: str, watch: bool):
 
 
 def _rebuild(root: Path, target: str) -> None:
-    """A full build of the project (incremental ingest is not there yet)."""
+    """Build the project again: only the sources that changed are read (ingest/cache.py)."""
     from .config import load_project
     from .ingest import ingest
 
-    result = ingest(load_project(root), target)
+    result = ingest(load_project(root), target, incremental=True)
     problems = [d for d in result.diagnostics if d.severity == "error"]
     print_diagnostics(problems)
 

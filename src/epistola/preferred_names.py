@@ -10,6 +10,7 @@ the stored letter. The written form is kept as such: in the agent's ``written`` 
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from .store.base import Store
@@ -35,31 +36,49 @@ def apply_register_names(store: Store) -> None:
         found = agents.get(r["id"])
         if not found:
             continue
-        data = json.loads(r["data"])
-        changed = False
-        for action in data.get("actions", []):
-            for pos, g in enumerate(action.get("agents", [])):
-                eid = found.get((action.get("type"), pos))
-                if eid is None or g.get("name") == names[eid]:
-                    continue
-                g["written"] = g.get("name")
-                g["name"] = names[eid]
-                changed = True
-        if changed:
-            sender = _joined(data, "sent")
-            addressee = _joined(data, "received")
-            updates.append(
-                (
-                    sender,
-                    addressee,
-                    json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                    r["id"],
-                )
-            )
+        # the same letter and names give the same update: a watching server rebuilds often
+        key = hashlib.sha1(
+            (r["data"] + repr(sorted((k, names[e]) for k, e in found.items()))).encode()
+        ).digest()
+        if key in _MEMO:
+            if _MEMO[key] is not None:
+                updates.append((*_MEMO[key], r["id"]))
+            continue
+        update = _MEMO[key] = _renamed(r["data"], found, names)
+        if len(_MEMO) > _MEMO_LIMIT:
+            _MEMO.clear()
+        if update is not None:
+            updates.append((*update, r["id"]))
     if updates:
         store.executemany(
             "UPDATE letters SET sender = ?, addressee = ?, data = ? WHERE id = ?", updates
         )
+
+
+_MEMO: dict[bytes, tuple | None] = {}
+_MEMO_LIMIT = 200_000
+
+
+def _renamed(raw: str, found: dict, names: dict) -> tuple | None:
+    """(sender, addressee, data) of a letter whose parties take their register names, or None
+    when every party has its register name already."""
+    data = json.loads(raw)
+    changed = False
+    for action in data.get("actions", []):
+        for pos, g in enumerate(action.get("agents", [])):
+            eid = found.get((action.get("type"), pos))
+            if eid is None or g.get("name") == names[eid]:
+                continue
+            g["written"] = g.get("name")
+            g["name"] = names[eid]
+            changed = True
+    if not changed:
+        return None
+    return (
+        _joined(data, "sent"),
+        _joined(data, "received"),
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    )
 
 
 def _joined(data: dict, kind: str) -> str:

@@ -24,7 +24,21 @@ IDS_LIMIT = 500  # ids listed per kind of change in one history entry (counts ar
 _VOLATILE = ("source_path", "source_line", "source_index")
 
 
+_MEMO: dict[bytes, str] = {}  # raw JSON's SHA-1 -> digest: a watching server rebuilds often
+_MEMO_LIMIT = 200_000
+
+
 def _digest(data: str) -> str:
+    key = hashlib.sha1(data.encode()).digest()
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        found = _MEMO[key] = _digest_of(data)
+    return found
+
+
+def _digest_of(data: str) -> str:
     try:
         d = json.loads(data)
     except ValueError:

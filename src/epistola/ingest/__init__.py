@@ -39,6 +39,7 @@ class IngestResult:
     timings: dict = field(default_factory=dict)
     series: Counter = field(default_factory=Counter)  # series titles named by the letters
     annotations_flagged: int = 0  # research annotations whose text changed (research/)
+    files_read: int = 0  # files parsed in this run (the rest came from the read cache)
 
 
 def _workers(n: int | None) -> int:
@@ -52,31 +53,42 @@ def ingest(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     index: bool = True,
+    incremental: bool = False,
 ) -> IngestResult:
     """Read, resolve and store ``project`` into ``target`` (SQLite path or PostgreSQL URL).
 
     The previous edition at ``target`` stays intact until the new one is complete. Before any
     work: a clear error if the target's folder cannot be written or another build holds it;
-    what killed builds left behind is removed (store/guard.py).
+    what killed builds left behind is removed (store/guard.py). ``incremental`` (SQLite
+    targets): read only the files that changed since the last incremental ingest into this
+    target, the rest from ``TARGET.readcache`` (ingest/cache.py); the edition is the same.
     """
     if not isinstance(project, Project):
         project = project_from_sources(project)
     if is_postgres(target):
         guard.clean_stale()
-        return _ingest(project, target, workers, progress, index)
+        return _ingest(project, target, workers, progress, index, None)
     path = Path(target)
     guard.check_writable(path.parent)
     with guard.target_lock(path):
         guard.clean_stale(path)
         try:
-            return _ingest(project, target, workers, progress, index)
+            if not incremental:
+                return _ingest(project, target, workers, progress, index, None)
+            from .cache import ReadCache, cache_path
+
+            cache = ReadCache(cache_path(path))
+            try:
+                return _ingest(project, target, workers, progress, index, cache)
+            finally:
+                cache.close()
         except (OSError, sqlite3.Error) as e:
             if guard.is_disk_full(e):
                 raise guard.disk_full(target, e) from None
             raise
 
 
-def _ingest(project: Project, target, workers, progress, index) -> IngestResult:
+def _ingest(project: Project, target, workers, progress, index, cache) -> IngestResult:
     t0 = time.perf_counter()
     result = IngestResult(target=target)
     diags = result.diagnostics
@@ -87,7 +99,7 @@ def _ingest(project: Project, target, workers, progress, index) -> IngestResult:
     result.files = len(files)
     writer = create_writer(target)
     try:
-        _read_all(writer, files, result, workers, progress)
+        _read_all(writer, files, result, workers, progress, cache)
         t1 = time.perf_counter()
         _front_matter(writer, project, diags)
         resolve(writer, diags, project)
@@ -95,7 +107,7 @@ def _ingest(project: Project, target, workers, progress, index) -> IngestResult:
         if index:
             from ..search.index import build_index
 
-            build_index(writer, project.meta.languages)
+            build_index(writer, project.meta.languages, memo=cache)
         t3 = time.perf_counter()
         _meta(writer, project, result)
         _version(writer, target)
@@ -121,23 +133,50 @@ def _ingest(project: Project, target, workers, progress, index) -> IngestResult:
     return result
 
 
-def _read_all(writer, files, result: IngestResult, workers, progress) -> None:
+def _read_all(writer, files, result: IngestResult, workers, progress, cache) -> None:
     diags = result.diagnostics
     per_file: dict[str, list] = {}
+    read: dict[str, tuple] = {}  # path -> (diagnostics, series, inputs) of the files read
 
-    def on_file(path, file_diags, series):
+    def on_file(path, file_diags, series, inputs):
         per_file[path] = file_diags
         result.series.update(series)
+        if inputs is not None:
+            read[path] = (file_diags, series, inputs)
         if progress:
             progress(len(per_file), len(files))
 
     tmp = guard.temp_dir("shards")  # named with this pid: the next run removes it if killed
     try:
-        shards = read_parallel(files, tmp, _workers(workers), on_file)
+        combined = False
+        if cache is None:
+            shards = read_parallel(files, tmp, _workers(workers), on_file)
+            result.files_read = len(files)
+        else:
+            plan = cache.plan(files)
+            cache.demote_shared_ids(plan, files)
+            read_shards = []
+            if plan.misses:
+                (tmp / "read").mkdir()
+                read_shards = read_parallel(
+                    files, tmp / "read", _workers(workers), on_file,
+                    items=plan.misses, stateful=False,
+                )  # fmt: skip
+            cached = tmp / "cached.sqlite"
+            combined = writer.dialect == "sqlite" and not cache.ids_overlap(plan, read_shards)
+            if combined:  # the letters straight into the edition, in source order
+                cache.write_shard(plan, files, cached, on_file, read_shards, writer.conn)
+                shards = [cached]
+            else:  # ids shared across files: renamed across shards, as in full builds
+                cache.write_shard(plan, files, cached, on_file)
+                shards = [cached, *read_shards]
+            result.files_read = len(plan.misses)
         # in source order, whichever worker finished first: reports are the same every run
         for path in files:
             diags.extend(per_file.get(path, ()))
-        result.letters = absorb_shards(writer, shards, diags)
+        result.letters = absorb_shards(writer, shards, diags, letters=not combined)
+        if cache is not None:  # what was read, for the next run (a failed build keeps it too)
+            cache.save(plan, read_shards, read, diags)
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)

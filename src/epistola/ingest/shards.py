@@ -39,14 +39,16 @@ STAGING = "\n".join(t.ddl("sqlite") for t in STAGE.values()) + "\n"
 STAGE_WIDTH = {name: len(t.columns) for name, t in STAGE.items()}
 
 
-def read_into_shard(items, shard: Path, report) -> None:
+def read_into_shard(items, shard: Path, report, *, stateful: bool = True) -> None:
     """Read ``items`` ((index, path) pairs) into a new shard file; ``report(path, diagnostics,
-    series titles of its letters)`` is called after each file. Rows are buffered and written in batches."""
+    series titles of its letters, inputs)`` is called after each file. Rows are buffered and
+    written in batches. ``stateful=False``: every file is read on its own (no ReadState), so
+    its rows depend on its content alone (what the incremental ingest keeps)."""
     conn = sqlite3.connect(shard)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(schema_sql() + STAGING)
-    state = ReadState()  # this process's memory from file to file
+    state = ReadState() if stateful else None  # this process's memory from file to file
     own_letters: dict[str, tuple] = {}  # letter id -> (path, line)
     own_matters: dict[str, tuple] = {}  # matter id -> (path, line, letter id)
     buffer: dict[str, list] = defaultdict(list)
@@ -83,7 +85,7 @@ def read_into_shard(items, shard: Path, report) -> None:
             )
             st = os.stat(path)
             buffer["stage_sources"].append((index, path, doc.format, st.st_size, st.st_mtime))
-            report(path, diags, [x.series for x in doc.letters if x.series])
+            report(path, diags, [x.series for x in doc.letters if x.series], doc.inputs)
             if done % 64 == 0:
                 flush()
         flush()
@@ -92,22 +94,33 @@ def read_into_shard(items, shard: Path, report) -> None:
         conn.close()
 
 
-def _worker(items, shard, q, parent) -> None:
+def _worker(items, shard, q, parent, stateful) -> None:
     die_with_parent(parent)
     try:
-        read_into_shard(items, shard, lambda p, d, s: q.put(("file", p, d, s)))
+        read_into_shard(
+            items, shard, lambda p, d, s, i: q.put(("file", p, d, s, i)), stateful=stateful
+        )
         q.put(("done", str(shard)))
     except BaseException:  # report, so the main process fails loudly instead of waiting
         q.put(("error", traceback.format_exc()))
 
 
-def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> list[Path]:
+def read_parallel(
+    files: list[str],
+    workdir: Path,
+    workers: int,
+    on_file,
+    *,
+    items: list[tuple[int, str]] | None = None,
+    stateful: bool = True,
+) -> list[Path]:
     """Read ``files`` with ``workers`` processes into shards under ``workdir``; return them.
-    ``on_file(path, diagnostics, series titles)`` runs in this process for every file read."""
-    items = list(enumerate(files))
-    if workers <= 1 or len(files) < 16:
+    ``on_file(path, diagnostics, series titles, inputs)`` runs in this process for every file
+    read. ``items`` ((source index, path) pairs) reads only those files."""
+    items = list(enumerate(files)) if items is None else items
+    if workers <= 1 or len(items) < 16:
         shard = workdir / "shard-0.sqlite"
-        read_into_shard(items, shard, on_file)
+        read_into_shard(items, shard, on_file, stateful=stateful)
         return [shard]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     q = ctx.Queue()
@@ -115,7 +128,9 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
     # interleaved shares balance the load without a task queue (files are similar in size)
     procs = [
         ctx.Process(
-            target=_worker, args=(items[k::workers], shards[k], q, os.getpid()), daemon=True
+            target=_worker,
+            args=(items[k::workers], shards[k], q, os.getpid(), stateful),
+            daemon=True,
         )
         for k in range(workers)
     ]
@@ -134,7 +149,7 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
                     ) from None
                 continue
             if msg[0] == "file":
-                on_file(msg[1], msg[2], msg[3])
+                on_file(msg[1], msg[2], msg[3], msg[4])
             elif msg[0] == "done":
                 done += 1
             else:
@@ -147,7 +162,7 @@ def read_parallel(files: list[str], workdir: Path, workers: int, on_file) -> lis
     return shards
 
 
-def absorb_shards(writer, shards: list[Path], diags) -> int:
+def absorb_shards(writer, shards: list[Path], diags, *, letters: bool = True) -> int:
     """Merge reader shards into the edition ``writer``; returns the letters merged.
 
     A SQLite edition merges them in its own file (``ATTACH``, ``INSERT ... SELECT`` in C);
@@ -156,7 +171,7 @@ def absorb_shards(writer, shards: list[Path], diags) -> int:
     """
     if writer.dialect == "sqlite":
         writer.commit()  # ATTACH is not allowed inside a transaction
-        return merge_shards(writer.conn, shards, diags)
+        return merge_shards(writer.conn, shards, diags, letters=letters)
     tmp = temp_dir("merge")
     try:
         conn = sqlite3.connect(tmp / "merge.sqlite")
@@ -176,7 +191,9 @@ def _cols(alias: str, table: str) -> str:
     return ", ".join(f"{alias}.{c}" for c in TABLES[table].names)
 
 
-def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
+def merge_shards(
+    conn: sqlite3.Connection, shards: list[Path], diags, *, letters: bool = True
+) -> int:
     """Merge shards into the edition database ``conn`` (which has the edition schema).
 
     Letters: every letter is kept; of two that share an id, the file named after the id keeps
@@ -194,16 +211,34 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
             return " UNION ALL ".join(select.format(s=n, k=k) for k, n in enumerate(names))
 
         _merge_duplicates(conn, names, union, diags)
-        for table in LETTER_TABLES:
-            for name in names:
-                conn.execute(f"INSERT INTO main.{table} SELECT * FROM {name}.{table}")
+        # rows in source order (file, then as read), however the files were shared out: the
+        # edition is the same with any number of workers, and from an incremental ingest
+        for table in LETTER_TABLES if letters else ():  # (else in the edition already)
+            if len(names) == 1:  # one shard is in source order already
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM {names[0]}.{table}")
+                continue
+            if table == "letters":
+                join, order = "", "x.source_index"
+            else:
+                join = f" JOIN {{s}}.letters l ON l.id = x.{TABLES[table].letter_key}"
+                order = "l.source_index"
+            conn.execute(
+                f"INSERT INTO main.{table} SELECT {', '.join(TABLES[table].names)} FROM ("
+                + union(f"SELECT {_cols('x', table)}, {order} AS o1, x.rowid AS o2 "
+                        f"FROM {{s}}.{table} x{join}")
+                + ") ORDER BY o1, o2"
+            )  # fmt: skip
         conn.execute(
             f"INSERT INTO main.sources ({', '.join(STAGE['stage_sources'].names[1:])}) SELECT "
             f"{', '.join(STAGE['stage_sources'].names[1:])} FROM ("
             + union("SELECT * FROM {s}.stage_sources")
             + ") ORDER BY src"
         )
-        conn.execute("CREATE TEMP TABLE all_entries AS " + union("SELECT * FROM {s}.stage_entries"))
+        conn.execute(
+            "CREATE TEMP TABLE all_entries AS SELECT * FROM ("
+            + union("SELECT *, rowid AS o2 FROM {s}.stage_entries")
+            + ") ORDER BY src, o2"
+        )
         conn.execute(
             "CREATE TEMP TABLE winners AS SELECT id, src FROM (SELECT id, src, ROW_NUMBER() "
             "OVER (PARTITION BY id ORDER BY from_letter, src) AS rn FROM all_entries) WHERE rn = 1"
@@ -211,7 +246,7 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
         conn.execute("CREATE INDEX temp.winners_id ON winners(id, src)")
         conn.execute(
             f"INSERT INTO main.entries SELECT {_cols('a', 'entries')} FROM all_entries a "
-            "JOIN winners w ON w.id = a.id AND w.src = a.src"
+            "JOIN winners w ON w.id = a.id AND w.src = a.src ORDER BY a.src, a.o2"
         )
         for eid, paths in conn.execute(
             "SELECT id, GROUP_CONCAT(DISTINCT source_path) FROM all_entries WHERE from_letter = 0 "
@@ -226,15 +261,15 @@ def merge_shards(conn: sqlite3.Connection, shards: list[Path], diags) -> int:
             )
         conn.execute(
             f"INSERT INTO main.entry_names SELECT {_cols('n', 'entry_names')} FROM ("
-            + union("SELECT * FROM {s}.stage_names")
-            + ") n JOIN winners w ON w.id = n.entry_id AND w.src = n.src"
+            + union("SELECT *, rowid AS o2 FROM {s}.stage_names")
+            + ") n JOIN winners w ON w.id = n.entry_id AND w.src = n.src ORDER BY n.src, n.o2"
         )
         conn.execute(
             "INSERT INTO main.org_relations_pending SELECT "
             f"{_cols('r', 'org_relations_pending')} FROM ("
-            + union("SELECT * FROM {s}.stage_relations")
+            + union("SELECT *, rowid AS o2 FROM {s}.stage_relations")
             + ") r LEFT JOIN winners w ON w.id = r.org AND w.src = r.src "
-            "WHERE r.nested = 0 OR w.id IS NOT NULL"
+            "WHERE r.nested = 0 OR w.id IS NOT NULL ORDER BY r.src, r.o2"
         )
         conn.execute("DROP TABLE temp.all_entries")
         conn.execute("DROP TABLE temp.winners")

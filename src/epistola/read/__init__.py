@@ -16,10 +16,30 @@ from lxml import etree
 from ..diagnostics import Diagnostics
 from ..errors import SourceNotFound
 from . import catalogue, cmif, markdown, registers_tabular, tei  # noqa: F401  (register readers)
-from .document import READERS, Reader, ReadState, SourceDocument, reader
+from .document import (
+    _INPUTS,
+    READERS,
+    Reader,
+    ReadState,
+    SourceDocument,
+    note_input,
+    note_listing,
+    reader,
+    recording_inputs,
+)
 from .xml import parse_bytes
 
-__all__ = ["READERS", "ReadState", "Reader", "SourceDocument", "discover", "read_file", "reader"]
+__all__ = [
+    "READERS",
+    "ReadState",
+    "Reader",
+    "SourceDocument",
+    "discover",
+    "note_input",
+    "note_listing",
+    "read_file",
+    "reader",
+]
 
 
 def claimed_suffixes() -> tuple[str, ...]:
@@ -61,6 +81,16 @@ def _excluded(name: str, exclude) -> bool:
 def read_file(path: str, state: ReadState | None = None) -> SourceDocument:
     """Read one file with the first reader (among those claiming its suffix) that accepts it.
     ``state`` is handed to readers that take it (one per reading process)."""
+    inputs, token = recording_inputs()
+    try:
+        doc = _read_file(path, state)
+    finally:
+        _INPUTS.reset(token)
+    doc.inputs = list(dict.fromkeys(inputs))
+    return doc
+
+
+def _read_file(path: str, state: ReadState | None) -> SourceDocument:
     diags = Diagnostics()
     try:
         with open(path, "rb") as fh:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics
 from .authoring import add_text, build_letter, set_lang, tei_text, text_value
-from .document import SourceDocument, reader
+from .document import SourceDocument, note_input, reader
 from .docx import docx_body
 from .markdown import split_front_matter
 from .markup import MarkdownText
@@ -118,6 +118,7 @@ def _transcription(name: str, path: str, line: int, body, diags: Diagnostics) ->
     """Append a transcription file's text to ``body``; report (at the row) what goes wrong."""
     folder = os.path.dirname(path)
     fpath = os.path.normpath(os.path.join(folder, name))
+    note_input(fpath)  # incremental ingest reads the catalogue again when this file changes
     real, base = os.path.realpath(fpath), os.path.realpath(folder or ".")
     if os.path.commonpath([real, base]) != base:  # ../../, an absolute path, a symlink out
         row_diag(

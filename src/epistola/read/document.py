@@ -17,7 +17,9 @@ the first that returns a document wins.
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostics
@@ -33,6 +35,32 @@ class SourceDocument:
     entries: list[Entry] = field(default_factory=list)
     relations: list[tuple] = field(default_factory=list)  # (child org, parent org, from, to)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    # other files this read looked at (incremental ingest re-reads it when one changes):
+    # ("file", path) a file opened or looked for, ("listing", folder, prefix) names in a folder
+    inputs: list[tuple] = field(default_factory=list)
+
+
+_INPUTS: ContextVar[list | None] = ContextVar("epistola_read_inputs", default=None)
+
+
+def note_input(path: str) -> None:
+    """A reader says it reads (or looked for) ``path`` besides its own file."""
+    seen = _INPUTS.get()
+    if seen is not None:
+        seen.append(("file", os.path.normpath(path)))
+
+
+def note_listing(folder: str, prefix: str) -> None:
+    """A reader says which names in ``folder`` (those starting with ``prefix``) it depends on."""
+    seen = _INPUTS.get()
+    if seen is not None:
+        seen.append(("listing", os.path.normpath(folder or "."), prefix))
+
+
+def recording_inputs() -> tuple[list, object]:
+    """Start recording the inputs readers note; ``_INPUTS.reset(token)`` stops."""
+    box: list = []
+    return box, _INPUTS.set(box)
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from lxml import etree
 from ..diagnostics import Diagnostics
 from . import yamlsrc
 from .authoring import add_text, build_letter, set_lang, tei_text, text_value
-from .document import SourceDocument, reader
+from .document import SourceDocument, note_input, note_listing, reader
 from .markup import MarkdownText
 from .xml import TEI, xml_text
 
@@ -113,6 +113,7 @@ def _siblings(path: str, conv: MarkdownText, body_el, diags: Diagnostics) -> Non
     """Translations in sibling files NAME.LANG.md, in the order of their names."""
     folder, name = os.path.split(path)
     stem = name.rsplit(".", 1)[0]
+    note_listing(folder, stem + ".")  # a sibling added or removed: this letter is read again
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
@@ -122,6 +123,7 @@ def _siblings(path: str, conv: MarkdownText, body_el, diags: Diagnostics) -> Non
         if not m or m.group(1) != stem:
             continue
         spath = os.path.join(folder, other)
+        note_input(spath)
         try:
             with open(spath, "rb") as fh:
                 stext = _decode(fh.read(), spath, diags)

@@ -11,6 +11,7 @@ share; the room adds the interface's language and what only pages need.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
@@ -175,6 +176,11 @@ def analyses_available() -> bool:
     from importlib.util import find_spec
 
     try:
-        return find_spec("epistola.analyse.pages") is not None
+        # the package's spec, not its module's: finding epistola.analyse.pages would import
+        # epistola.analyse, and with it the charting library (seconds, on every site build)
+        spec = find_spec("epistola.analyse")
     except ImportError:
         return False
+    return spec is not None and any(
+        os.path.exists(os.path.join(d, "pages.py")) for d in spec.submodule_search_locations or ()
+    )

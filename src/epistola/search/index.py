@@ -19,6 +19,7 @@ FTS5 tables (pg.py: ``search_postings``); the other tables are the same.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import time
@@ -41,9 +42,10 @@ def entity_token(rowid: int) -> str:
     return f"n{rowid}"
 
 
-def build_index(store, languages) -> None:
+def build_index(store, languages, *, memo=None) -> None:
     """Create and fill the search tables of ``store`` (a SQLite or PostgreSQL writer) for
-    ``languages``."""
+    ``languages``. ``memo`` (incremental ingest, ingest/cache.py) keeps each letter's analysed
+    text by a digest of what it was analysed from: only new or changed letters are analysed."""
     languages = list(languages or []) or text_languages(store)
     analyzer = Analyzer(languages)
     if getattr(store, "dialect", "sqlite") != "sqlite":
@@ -58,7 +60,7 @@ def build_index(store, languages) -> None:
     for step, fn in (
         ("names", lambda: _name_keys(store)),
         ("pairs", lambda: pairs.update(entity_pairs_of(store))),
-        ("letters", lambda: _letters(store, analyzer, pairs)),
+        ("letters", lambda: _letters(store, analyzer, pairs, memo)),
         ("other", lambda: _other(store, analyzer)),
         ("arrays", lambda: build_arrays(store, pairs)),
     ):
@@ -185,23 +187,48 @@ def _analyse_chunk(chunk: list[tuple]) -> list[tuple]:
     return [analyse_letter(_WORKER, item) for item in chunk]
 
 
-def _letters(store, analyzer: Analyzer, entity_pairs: dict) -> None:
+def _letters(store, analyzer: Analyzer, entity_pairs: dict, memo=None) -> None:
     items = _letter_inputs(store, entity_pairs)
+    add, done = _fts_sink(store, "search_letters")
+    if memo is None:
+        for rows in _analysed(analyzer, items):
+            add(rows)
+        done()
+        return
+    salt = repr((INDEX_VERSION, analyzer.latin))
+    keys = [
+        hashlib.sha1(repr((salt, it[1], it[2], it[3], it[4])).encode()).hexdigest() for it in items
+    ]
+    known = memo.get_many(keys)
+    new = [(k, it) for k, it in zip(keys, items, strict=True) if k not in known]
+    analysed = [r for rows in _analysed(analyzer, [it for _, it in new]) for r in rows]
+    fresh = {k: (r[1], r[2], r[3], r[5]) for (k, _), r in zip(new, analysed, strict=True)}
+    memo.put_many(fresh)
+    known.update(fresh)
+    add(
+        [
+            (it[0], *known[k][:3], " ".join(entity_token(n) for n in sorted(it[5])), known[k][3])
+            for k, it in zip(keys, items, strict=True)
+        ]
+    )
+    done()
+    memo.keep(keys)
+
+
+def _analysed(analyzer: Analyzer, items: list[tuple]):
+    """The FTS rows of ``items``, in batches (in worker processes when there is much text)."""
     size = sum(len(t) for it in items for _, t in it[2]) + sum(
         len(n) for it in items for n in it[3]
     )
-    add, done = _fts_sink(store, "search_letters")
     cores = os.cpu_count() or 1
     if cores > 1 and size > 2_000_000 and "fork" in mp.get_all_start_methods():
         # analysis is pure Python: two processes halve it; inserting stays in this process
         chunks = [items[i : i + 500] for i in range(0, len(items), 500)]
         ctx = mp.get_context("fork")
         with ctx.Pool(min(cores, 4), _init_worker, (analyzer.latin,)) as pool:
-            for rows in pool.imap(_analyse_chunk, chunks):
-                add(rows)
-    else:
-        add(analyse_letter(analyzer, it) for it in items)
-    done()
+            yield from pool.imap(_analyse_chunk, chunks)
+    elif items:
+        yield [analyse_letter(analyzer, it) for it in items]
 
 
 def _fts_sink(store, table: str):

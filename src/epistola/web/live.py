@@ -1,7 +1,8 @@
 """``epistola serve PROJECT --watch``: rebuild on save, and the open page reloads by itself.
 
 A watcher thread (watchfiles) sees a source of the project change, builds the edition again
-(a full ingest for now: incremental ingest is a later step) and swaps the served app. Pages get
+(an incremental ingest: only the changed files are read, ingest/cache.py) and swaps the
+served app. Pages get
 one external script, ``/_live/reload.js``, only in watch mode; it asks ``/_live/wait?v=N``, which
 answers as soon as the edition's version is no longer N (a long poll), and then reloads the page.
 """
