@@ -77,7 +77,7 @@ def login(client, name, password=None):
 
 
 LETTER = "L1931-08-16"
-BODY = {"kind": "matter", "body": {"status": "raised", "subject": "roads", "summary": "a road"},
+BODY = {"kind": "matter", "body": {"status": "request", "subject": "roads", "summary": "a road"},
         "selector": {"exact": "Wien", "prefix": "", "suffix": "", "start": 0, "end": 4}}  # fmt: skip
 
 
@@ -126,14 +126,14 @@ def test_annotation_lifecycle_with_versions_conflict_and_audit(client, edition):
     assert r.headers["etag"] == '"1"' and a["author"] == "cora" and a["version"] == 1
     one = f"/api/annotations/{a['id']}"
     # two editors start from version 1; the first wins, the second is refused, not merged
-    first = {"body": {**BODY["body"], "status": "answered"}}
-    second = {"body": {**BODY["body"], "status": "decided", "outcome": "built"}}
+    first = {"body": {**BODY["body"], "status": "proposal"}}
+    second = {"body": {**BODY["body"], "status": "decision", "outcome": "approved"}}
     r1 = client.put(one, json=first, headers={**bearer(tokens, "cora"), "If-Match": '"1"'})
     assert check(r1, "/api/annotations/{id}", "put")["version"] == 2
     r2 = client.put(one, json=second, headers={**bearer(tokens, "eddi"), "If-Match": '"1"'})
     assert "version 2" in check(r2, "/api/annotations/{id}", "put", 409)["error"]
     now = check(client.get(one), "/api/annotations/{id}")
-    assert now["body"]["status"] == "answered" and now["modified_by"] == "cora"
+    assert now["body"]["status"] == "proposal" and now["modified_by"] == "cora"
     # no If-Match: refused
     r = client.put(one, json=second, headers=bearer(tokens, "eddi"))
     assert r.status_code == 400 and "If-Match" in r.json()["hint"]
@@ -148,8 +148,8 @@ def test_annotation_lifecycle_with_versions_conflict_and_audit(client, edition):
     assert check(r, "/api/annotations/{id}/restore", "post")["deleted"] is False
     vs = check(client.get(one + "/versions"), "/api/annotations/{id}/versions")["versions"]
     assert [(v["version"], v["body"]["status"], v["deleted"]) for v in vs] == [
-        (1, "raised", False), (2, "answered", False), (3, "answered", True),
-        (4, "answered", False)]  # fmt: skip
+        (1, "request", False), (2, "proposal", False), (3, "proposal", True),
+        (4, "proposal", False)]  # fmt: skip
     # the audit log lists every change, for editors only
     assert client.get("/api/audit", headers=bearer(tokens, "cora")).status_code == 403
     log = check(client.get("/api/audit", headers=bearer(tokens, "eddi")), "/api/audit")

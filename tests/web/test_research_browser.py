@@ -105,8 +105,7 @@ def test_login_select_annotate_and_see_a_conflict(browser, server, output_dir):
         page.wait_for_function(
             # a function, not a bare expression: Playwright evals bare strings on each poll,
             # which the page's Content-Security-Policy (no 'unsafe-eval') rightly refuses
-            "() => document.querySelector('#annotations .annotations-error')"
-            ".textContent.length > 0"
+            "() => document.querySelector('#annotations .annotations-error').textContent.length > 0"
         )
         shown = page.inner_text("#annotations .annotations-error")
         assert "someone else changed this annotation" in shown and "version 2" in shown

@@ -87,7 +87,7 @@ def test_web_annotation_jsonld_round_trip(sample_edition, tmp_path):
                "quantity": "2400000", "status": "decided"},
                {"exact": q, "prefix": text[i - 5 : i], "suffix": "", "start": i,
                 "end": i + len(q)})  # fmt: skip
-    ann.create(a, cora, LETTER, "matter", {"status": "decided", "outcome": "approved",
+    ann.create(a, cora, LETTER, "matter", {"status": "decision", "outcome": "approved",
                "decided_by": "p-vetrov"})  # fmt: skip
     gone = ann.create(a, cora, LETTER, "comment", {"text": '«quoted» "text", with, commas'})
     ann.delete(a, cora, gone["id"], 1)

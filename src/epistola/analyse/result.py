@@ -123,6 +123,21 @@ class Facts:
         return self.edition.store
 
     @cached_property
+    def annotation_coding(self) -> dict[str, list[dict]]:
+        """The research server's annotations as coding rows (model/coding.py), counted with the
+        editors' coding."""
+        from ..model.coding import annotation_coding
+
+        rows = self.store.execute(
+            "SELECT id, letter_id, kind, body, selector FROM annotations WHERE deleted = 0 "
+            "AND kind <> 'comment' ORDER BY letter_id, created, id"
+        )
+        recs = [{**r, "body": json.loads(r["body"]),
+                 "selector": json.loads(r["selector"]) if r["selector"] else None}
+                for r in rows if r["letter_id"] in self.by_id]  # fmt: skip
+        return annotation_coding(recs)
+
+    @cached_property
     def letters(self) -> list[dict]:
         """Every letter: id, number, year, kind, earliest, latest, words (edition order)."""
         return self.store.execute(

@@ -70,6 +70,7 @@ class Pages:
             "SELECT * FROM quantities", "SELECT id, kind, name, sort_name FROM entries",
             "SELECT * FROM entry_aliases", "SELECT * FROM org_relations",
             "SELECT l.data FROM letters l WHERE l.id IN (SELECT letter_id FROM letter_subjects)",
+            "SELECT id, version, deleted FROM annotations ORDER BY id",  # they count too
         ):  # fmt: skip
             h.update(marshal.dumps(self.room.tuples(sql)))
         h.update(self.global_digest.encode())
@@ -222,9 +223,17 @@ class Pages:
         return data if data is not None else self.render_html(path).encode()
 
     # -- analyses (written by the analyses stage, shown with our base template) ---------------
-    @cached_property
+    @property
     def analyses(self) -> dict:
-        """path -> (template, context) for HTML, or bytes for .csv/.svg; empty without analyses."""
+        """path -> (template, context) for HTML, or bytes for .csv/.svg; empty without analyses.
+        Made again when the research server's annotations changed (they count in analyses)."""
+        stamp = self.room.store.get_meta("annotations_changed") if self.served else None
+        kept = self.__dict__.get("_analyses")
+        if kept is None or kept[0] != stamp:
+            kept = self.__dict__["_analyses"] = (stamp, self._make_analyses())
+        return kept[1]
+
+    def _make_analyses(self) -> dict:
         try:
             from ..analyse.pages import analysis_pages
         except ImportError:

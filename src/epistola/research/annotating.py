@@ -14,23 +14,34 @@ import json
 import secrets
 
 from ..errors import InvalidAnnotation, NotAuthorised, UnknownEntry, VersionConflict
+from ..model.coding import MATTER_STATUSES, OUTCOMES, QUANTITY_STATUSES, STANCES
 from ..store import Store
 from .accounts import WRITE_LOCK, audit, now, require, role_allows
 
-# kind -> (required fields, optional fields, {field: allowed values})
+# kind -> (required fields, optional fields, {field: allowed values}); the values are the
+# edition's coding vocabularies (model/coding.py), so annotations count in the analyses
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "subject": (("subject",), ("note",), {}),
     "matter": (
         ("status",),
-        ("subject", "summary", "outcome", "raised_by", "addressed_to", "decided_by", "note"),
-        {"status": ("raised", "answered", "decided")},
-    ),
+        (
+            "subject",
+            "summary",
+            "outcome",
+            "raised_by",
+            "addressed_to",
+            "answers",
+            "decided_by",
+            "note",
+        ),
+        {"status": MATTER_STATUSES, "outcome": OUTCOMES},
+    ),  # fmt: skip
     "quantity": (
         ("commodity", "unit", "quantity"),
-        ("status", "note"),
-        {"status": ("proposed", "decided")},
+        ("status", "matter", "note"),
+        {"status": QUANTITY_STATUSES},
     ),
-    "stance": (("person", "stance"), ("note",), {"stance": ("positive", "neutral", "negative")}),
+    "stance": (("person", "stance"), ("note",), {"stance": tuple(STANCES)}),
     "comment": (("text",), (), {}),
 }
 SELECTOR_KEYS = ("exact", "prefix", "suffix", "start", "end")
@@ -71,6 +82,20 @@ def validate(kind: str, body: dict, selector: dict | None) -> tuple[dict, dict |
             if f in selector and not isinstance(selector[f], int):
                 raise InvalidAnnotation(f"selector.{f} must be a whole number")
     return body, selector
+
+
+CHANGED = "annotations_changed"  # meta key: a new value on every change (web/cache.py reads it)
+
+
+def touch(store: Store) -> None:
+    """Record that the annotations changed (in the caller's transaction): answers that count
+    them (analyses, /api/stats) are recomputed, in every server process."""
+    store.set_meta(CHANGED, f"{now()} {secrets.token_hex(4)}")
+
+
+def changed_stamp(store) -> str | None:
+    """The stamp :func:`touch` wrote last (None: never changed)."""
+    return store.get_meta(CHANGED)
 
 
 def _record(row: dict) -> dict:
@@ -155,6 +180,7 @@ def create(
         )  # fmt: skip
         _snapshot(store, rec)
         audit(store, account["name"], "annotation.create", rec["id"], f"{kind} on {letter_id}")
+        touch(store)
         store.commit()
     return rec
 
@@ -196,6 +222,7 @@ def _change(store: Store, account: dict, annotation_id: str, if_version: int, ac
             )
         _snapshot(store, new)
         audit(store, account["name"], action, annotation_id, f"version {new['version']}")
+        touch(store)
         store.commit()
     return new
 
@@ -269,5 +296,6 @@ def reanchor(store: Store) -> int:
             "UPDATE annotations SET selector = ?, review = ? WHERE id = ?",
             (json.dumps(selector) if selector else None, review, rec["id"]),
         )
+    touch(store)
     store.commit()
     return flagged
