@@ -1,11 +1,11 @@
 """The research server: accounts, logins, tokens and annotations through the API, each
 security rule tried (roles, CSRF, cookie flags, rate limit, headers, no secrets in logs).
-Responses are checked against web/openapi.json."""
+Responses are checked against web/openapi.json. Every test runs on a SQLite edition and on a
+PostgreSQL one (the ``backend`` fixture of conftest.py)."""
 
 from __future__ import annotations
 
 import logging
-import shutil
 
 import jsonschema
 import pytest
@@ -35,25 +35,16 @@ def check(response, path: str, method: str = "get", status: int = 200):
     return response.json()
 
 
-@pytest.fixture(scope="module")
-def accounts_edition(sample_edition, tmp_path_factory):
-    """A copy of the sample edition with one account per role (the session's stays as it is)."""
-    path = tmp_path_factory.mktemp("research") / "sample.sqlite"
-    shutil.copy(sample_edition[0], path)
-    store = open_research(path)
+@pytest.fixture()
+def edition(fresh_edition):
+    """The sample edition with one account per role, on SQLite and on PostgreSQL (backend)."""
+    target = fresh_edition()
+    store = open_research(target)
     for name, role in ROLES.items():
         acc.add_user(store, name, role, PASSWORDS[name])
     tokens = {name: acc.new_token(store, name) for name in ROLES}
     store.close()
-    return path, tokens
-
-
-@pytest.fixture()
-def edition(accounts_edition, tmp_path):
-    """A fresh copy per test."""
-    path = tmp_path / "sample.sqlite"
-    shutil.copy(accounts_edition[0], path)
-    return path, accounts_edition[1]
+    return target, tokens
 
 
 @pytest.fixture()

@@ -1,12 +1,12 @@
 """Research annotations as stand-off CSV: exported by the real server, imported into another
 copy of the edition without loss (every field, version, deletion), formula cells escaped, bad
-rows reported by row number while the good ones are imported (API and CLI)."""
+rows reported by row number while the good ones are imported (API and CLI). On SQLite and on
+PostgreSQL (the ``backend`` fixture)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 from starlette.testclient import TestClient
@@ -22,9 +22,8 @@ LETTER, OTHER = "L1931-08-16", "L1931-06-17"
 FORMULAS = ['=HYPERLINK("http://evil")', "+7 495", "-5 t", "@SUM(A1)", "'quoted", "\tTab"]
 
 
-def _copy(sample_edition, tmp_path, name):
-    path = tmp_path / name
-    shutil.copy(sample_edition[0], path)
+def _copy(fresh_edition, name):
+    path = fresh_edition(name)
     store = open_research(path)
     acc.add_user(store, "cora", "coder", "coder-pass-1")
     acc.add_user(store, "eddi", "editor", "editor-pass-1")
@@ -34,9 +33,9 @@ def _copy(sample_edition, tmp_path, name):
 
 
 @pytest.fixture()
-def two_servers(sample_edition, tmp_path):
-    a, ta = _copy(sample_edition, tmp_path, "a.sqlite")
-    b, tb = _copy(sample_edition, tmp_path, "b.sqlite")
+def two_servers(fresh_edition):
+    a, ta = _copy(fresh_edition, "a")
+    b, tb = _copy(fresh_edition, "b")
     with TestClient(create_app(str(a))) as one, TestClient(create_app(str(b))) as two:
         yield (one, ta), (two, tb), b
 

@@ -235,11 +235,21 @@ class Pages:
 
     def _make_analyses(self) -> dict:
         try:
-            from ..analyse.pages import analysis_pages
+            from ..analyse import ANALYSES
+            from ..analyse.pages import COUNT_ANNOTATIONS, analysis_pages
         except ImportError:
             return {}
         out: dict = {}
-        pages = analysis_pages(self.room.edition)
+        # the analyses that do not count annotations are made once; the others again
+        if "_fixed_analyses" not in self.__dict__:
+            self.__dict__["_fixed_analyses"] = analysis_pages(
+                self.room.edition, only=set(ANALYSES) - set(COUNT_ANNOTATIONS)
+            )
+        pages = self.__dict__["_fixed_analyses"] + analysis_pages(
+            self.room.edition, only=COUNT_ANNOTATIONS
+        )
+        order = {name: i for i, name in enumerate(ANALYSES)}
+        pages.sort(key=lambda p: order[p["analysis"]])  # stable: views stay in their order
         out["analyses/index.html"] = ("analyses/index.html", {"title": "Analyses", "pages": pages})
         for p in pages:
             slug = p["slug"]

@@ -90,7 +90,13 @@ CHANGED = "annotations_changed"  # meta key: a new value on every change (web/ca
 def touch(store: Store) -> None:
     """Record that the annotations changed (in the caller's transaction): answers that count
     them (analyses, /api/stats) are recomputed, in every server process."""
-    store.set_meta(CHANGED, f"{now()} {secrets.token_hex(4)}")
+    value = json.dumps(f"{now()} {secrets.token_hex(4)}")
+    # an upsert: concurrent writers (server processes) never collide on the key
+    store.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (CHANGED, value),
+    )
 
 
 def changed_stamp(store) -> str | None:
