@@ -15,7 +15,8 @@ Found three ways, in any language:
   short words each followed by a full stop, at least one of three letters or more, and at
   no Russian dictionary word of four letters or more among them (тыс. тонн. ends a sentence)
   and, in other scripts, none of more than five letters and the later ones in lower case;
-  runs of unit words only (тыс. руб.) and of single letters (т. е., z. B.) are none.
+  runs of unit words only (тыс. руб.) and of single letters (т. е., z. B.) are none, and in a
+  Latin script a run seen only once is dropped (on Schnitzler most such were sentence ends).
 
 A form counts as known when the glossary (terms and their names) or the letters' own
 ``<abbr>``/``<term>`` markup has it (compared folded); an organisation of the register with that
@@ -192,6 +193,12 @@ def suggest(corpus: Corpus) -> list[dict]:
         orgs.setdefault(fold(r["name"]), r["id"])
     out = []
     for base, f in find(corpus).items():
+        if (
+            f["source"] == "acronyms:dotted"
+            and f["count"] < 2
+            and not is_cyrillic(base[:1].lower())
+        ):
+            continue  # once only, in a Latin script: mostly sentence ends (ging. v.), not kept
         if corpus.skip_coded and (fold(base) in known or fold(f["text"]) in known):
             continue
         out.append(
