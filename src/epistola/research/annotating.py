@@ -286,7 +286,8 @@ def reanchor(store: Store) -> int:
         "(SELECT MIN(version) FROM letter_texts u WHERE u.letter_id = t.letter_id)")}  # fmt: skip
     letters = {r["id"] for r in store.execute("SELECT id FROM letters")}
     flagged = 0
-    for rec in all_annotations(store, deleted=True):
+    records = all_annotations(store, deleted=True)
+    for rec in records:
         review, selector = None, rec["selector"]
         if rec["letter_id"] not in letters:
             review = "the letter is no longer in the edition"
@@ -302,6 +303,7 @@ def reanchor(store: Store) -> int:
             "UPDATE annotations SET selector = ?, review = ? WHERE id = ?",
             (json.dumps(selector) if selector else None, review, rec["id"]),
         )
-    touch(store)
+    if records:  # an edition without annotations keeps its meta as ingest wrote it
+        touch(store)
     store.commit()
     return flagged
