@@ -37,3 +37,4 @@ reliability: setup
 # wrk against `epistola serve --workers 2` on PostgreSQL and SQLite (docs/benchmarks.md, Load)
 bench-load: setup
 	.venv/bin/python bench/load_bench.py
+	.venv/bin/python bench/coders_bench.py --seconds 60 --coders 20 --workers 2

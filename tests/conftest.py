@@ -88,3 +88,30 @@ def sample_tei() -> dict[str, dict]:
     from .tei_facts import read_letters
 
     return read_letters(SAMPLE / "letters", "**/*.xml", keep_tree=True)
+
+
+# A real PostgreSQL server for the store and web tests, started once per session (pgserver.py)
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL server; skipped where none is installed, except under CI=true."""
+    from .store.pgserver import find_bindir
+
+    if find_bindir() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL missing: run scripts/setup.sh (make test does)")
+        pytest.skip("PostgreSQL is not installed (scripts/setup.sh installs it)")
+    from .store.pgserver import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server):
+    """``url(schema)``: the URL of an edition schema in the test server's database."""
+    import psycopg
+
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE epistola")
+    return lambda schema: pg_server.url("epistola", schema)

@@ -507,9 +507,10 @@ def site(
     )
 
 
-from .cli_users import users_app  # noqa: E402
+from .cli_users import annotations_app, users_app  # noqa: E402
 
 app.add_typer(users_app, name="users")
+app.add_typer(annotations_app, name="annotations")
 
 
 @app.command()

@@ -128,3 +128,79 @@ def private(
     except EpistolaError as e:
         _fail(e)
     out.print("the edition is now " + ("private" if on else "public"))
+
+
+annotations_app = typer.Typer(
+    help="Research annotations: export and import (stand-off CSV or JSON-LD).",
+    no_args_is_help=True,
+)
+
+
+@annotations_app.command("export")
+def annotations_export(
+    edition: str = EDITION,
+    fmt: str = typer.Option("csv", "--format", help="csv (stand-off) or jsonld (W3C)"),
+    output: str = typer.Option("-", "--out", "-o", help="file to write; - for stdout"),
+    deleted: bool = typer.Option(False, "--deleted", help="deleted annotations too"),
+):
+    """Write every annotation as stand-off CSV or as a W3C Web Annotation collection."""
+    import json
+    from pathlib import Path
+
+    from .research import annotating
+
+    if fmt not in ("csv", "jsonld"):
+        _fail(AccountError(f"unknown format {fmt!r}", hint="Use --format csv or jsonld."))
+    try:
+        records = annotating.all_annotations(_store(edition), deleted=deleted)
+    except EpistolaError as e:
+        _fail(e)
+    if fmt == "csv":
+        from .research.standoff import to_csv
+
+        text = to_csv(records)
+    else:
+        from .research.webanno import to_jsonld
+
+        text = json.dumps(to_jsonld(records, lambda lid: f"letters/{lid}.html"),
+                          ensure_ascii=False, indent=1)  # fmt: skip
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        console.print(f"{len(records)} annotation(s) -> {output}", highlight=False, markup=False)
+
+
+@annotations_app.command("import")
+def annotations_import(
+    edition: str = EDITION,
+    file: str = typer.Argument(..., help="annotations.csv or a .jsonld collection"),
+    by: str = typer.Option(..., "--by", help="the account the import is logged under"),
+):
+    """Import annotations made by ``export`` (ids, authors, times, versions kept); bad rows are
+    reported with their row number and skipped, the good ones imported."""
+    import json
+    from pathlib import Path
+
+    try:
+        store = _store(edition)
+        text = Path(file).read_text(encoding="utf-8")
+        if file.endswith((".jsonld", ".json")):
+            from .research.webanno import from_jsonld, import_records
+
+            added, skipped = import_records(store, from_jsonld(json.loads(text)), by)
+            problems = []
+        else:
+            from .research.standoff import import_csv
+
+            added, skipped, problems = import_csv(store, text, by)
+    except (OSError, ValueError) as e:
+        _fail(AccountError(f"cannot read {file}: {e}", hint="Give a file made by export."))
+    except EpistolaError as e:
+        _fail(e)
+    for row, message in problems:
+        console.print(f"{file}:{row}: {message}", highlight=False, markup=False, soft_wrap=True)
+    out.print(f"imported {added}, skipped {len(skipped)} already present, "
+              f"{len(problems)} problem(s)", highlight=False, markup=False)  # fmt: skip
+    if problems:
+        raise typer.Exit(1)

@@ -49,6 +49,27 @@ class EditionFacts:
             out[r["id"]] = r
         return out
 
+    @property
+    def by_id(self) -> dict[str, dict]:
+        """Letter id -> summary (the same dict as ``letters``)."""
+        return self.letters
+
+    @property
+    def annotation_coding(self) -> dict[str, list[dict]]:
+        """The research server's annotations as coding rows (model/coding.py), counted with the
+        editors' coding. Read afresh on every use, never cached: annotations change without a
+        rebuild (web/cache.py forgets the answers that count them)."""
+        from .model.coding import annotation_coding
+
+        rows = self.store.execute(
+            "SELECT id, letter_id, kind, body, selector FROM annotations WHERE deleted = 0 "
+            "AND kind <> 'comment' ORDER BY letter_id, created, id"
+        )
+        recs = [{**r, "body": json.loads(r["body"]),
+                 "selector": json.loads(r["selector"]) if r["selector"] else None}
+                for r in rows if r["letter_id"] in self.letters]  # fmt: skip
+        return annotation_coding(recs)
+
     @cached_property
     def order(self) -> list[str]:
         return list(self.letters)

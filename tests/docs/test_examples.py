@@ -26,6 +26,7 @@ RUN_ELSEWHERE = {
     "build": "tests/docs/test_formats_minimal.py and tests/site (a project built end to end)",
     "site": "tests/site (the static site of the sample)",
     "users": "tests/web/test_research.py (accounts written to a copy of the sample, not to it)",
+    "annotations": "tests/web/test_research_standoff.py (export and import on copies of the sample)",
 }
 SKIP_DOCS = {"docs/benchmarks.md", "docs/postgres.md"}  # their commands are measured runs / servers
 

@@ -1,11 +1,11 @@
 """The research server: accounts, logins, tokens and annotations through the API, each
 security rule tried (roles, CSRF, cookie flags, rate limit, headers, no secrets in logs).
-Responses are checked against web/openapi.json."""
+Responses are checked against web/openapi.json. Every test runs on a SQLite edition and on a
+PostgreSQL one (the ``backend`` fixture of conftest.py)."""
 
 from __future__ import annotations
 
 import logging
-import shutil
 
 import jsonschema
 import pytest
@@ -35,25 +35,16 @@ def check(response, path: str, method: str = "get", status: int = 200):
     return response.json()
 
 
-@pytest.fixture(scope="module")
-def accounts_edition(sample_edition, tmp_path_factory):
-    """A copy of the sample edition with one account per role (the session's stays as it is)."""
-    path = tmp_path_factory.mktemp("research") / "sample.sqlite"
-    shutil.copy(sample_edition[0], path)
-    store = open_research(path)
+@pytest.fixture()
+def edition(fresh_edition):
+    """The sample edition with one account per role, on SQLite and on PostgreSQL (backend)."""
+    target = fresh_edition()
+    store = open_research(target)
     for name, role in ROLES.items():
         acc.add_user(store, name, role, PASSWORDS[name])
     tokens = {name: acc.new_token(store, name) for name in ROLES}
     store.close()
-    return path, tokens
-
-
-@pytest.fixture()
-def edition(accounts_edition, tmp_path):
-    """A fresh copy per test."""
-    path = tmp_path / "sample.sqlite"
-    shutil.copy(accounts_edition[0], path)
-    return path, accounts_edition[1]
+    return target, tokens
 
 
 @pytest.fixture()
@@ -77,7 +68,7 @@ def login(client, name, password=None):
 
 
 LETTER = "L1931-08-16"
-BODY = {"kind": "matter", "body": {"status": "raised", "subject": "roads", "summary": "a road"},
+BODY = {"kind": "matter", "body": {"status": "request", "subject": "roads", "summary": "a road"},
         "selector": {"exact": "Wien", "prefix": "", "suffix": "", "start": 0, "end": 4}}  # fmt: skip
 
 
@@ -126,14 +117,14 @@ def test_annotation_lifecycle_with_versions_conflict_and_audit(client, edition):
     assert r.headers["etag"] == '"1"' and a["author"] == "cora" and a["version"] == 1
     one = f"/api/annotations/{a['id']}"
     # two editors start from version 1; the first wins, the second is refused, not merged
-    first = {"body": {**BODY["body"], "status": "answered"}}
-    second = {"body": {**BODY["body"], "status": "decided", "outcome": "built"}}
+    first = {"body": {**BODY["body"], "status": "proposal"}}
+    second = {"body": {**BODY["body"], "status": "decision", "outcome": "approved"}}
     r1 = client.put(one, json=first, headers={**bearer(tokens, "cora"), "If-Match": '"1"'})
     assert check(r1, "/api/annotations/{id}", "put")["version"] == 2
     r2 = client.put(one, json=second, headers={**bearer(tokens, "eddi"), "If-Match": '"1"'})
     assert "version 2" in check(r2, "/api/annotations/{id}", "put", 409)["error"]
     now = check(client.get(one), "/api/annotations/{id}")
-    assert now["body"]["status"] == "answered" and now["modified_by"] == "cora"
+    assert now["body"]["status"] == "proposal" and now["modified_by"] == "cora"
     # no If-Match: refused
     r = client.put(one, json=second, headers=bearer(tokens, "eddi"))
     assert r.status_code == 400 and "If-Match" in r.json()["hint"]
@@ -148,8 +139,8 @@ def test_annotation_lifecycle_with_versions_conflict_and_audit(client, edition):
     assert check(r, "/api/annotations/{id}/restore", "post")["deleted"] is False
     vs = check(client.get(one + "/versions"), "/api/annotations/{id}/versions")["versions"]
     assert [(v["version"], v["body"]["status"], v["deleted"]) for v in vs] == [
-        (1, "raised", False), (2, "answered", False), (3, "answered", True),
-        (4, "answered", False)]  # fmt: skip
+        (1, "request", False), (2, "proposal", False), (3, "proposal", True),
+        (4, "proposal", False)]  # fmt: skip
     # the audit log lists every change, for editors only
     assert client.get("/api/audit", headers=bearer(tokens, "cora")).status_code == 403
     log = check(client.get("/api/audit", headers=bearer(tokens, "eddi")), "/api/audit")

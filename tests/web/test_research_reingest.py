@@ -16,10 +16,14 @@ from ..conftest import SAMPLE
 LETTER = "L1931-08-16"
 
 
-def test_reingest_keeps_accounts_and_annotations(tmp_path):
+def test_reingest_keeps_accounts_and_annotations(tmp_path, backend, request):
+    """On a SQLite file and on a PostgreSQL schema (the ``backend`` fixture)."""
     project = tmp_path / "sample"
     shutil.copytree(SAMPLE, project)
-    target = tmp_path / "edition.sqlite"
+    if backend == "sqlite":
+        target = tmp_path / "edition.sqlite"
+    else:
+        target = request.getfixturevalue("pg_url")(f"reingest_{tmp_path.name[-20:].lower()}")
     ingest(load_project(project), target)
     store = open_research(target)
     add_user(store, "cora", "coder", "coder-pass-1")
@@ -87,7 +91,7 @@ def test_web_annotation_jsonld_round_trip(sample_edition, tmp_path):
                "quantity": "2400000", "status": "decided"},
                {"exact": q, "prefix": text[i - 5 : i], "suffix": "", "start": i,
                 "end": i + len(q)})  # fmt: skip
-    ann.create(a, cora, LETTER, "matter", {"status": "decided", "outcome": "approved",
+    ann.create(a, cora, LETTER, "matter", {"status": "decision", "outcome": "approved",
                "decided_by": "p-vetrov"})  # fmt: skip
     gone = ann.create(a, cora, LETTER, "comment", {"text": '«quoted» "text", with, commas'})
     ann.delete(a, cora, gone["id"], 1)

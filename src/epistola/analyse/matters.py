@@ -31,6 +31,10 @@ class Ledger:
             "SELECT m.*, l.number FROM matters m JOIN letters l ON l.id = m.letter_id "
             "ORDER BY l.number, m.id"
         )
+        # the research server's matter annotations, counted with the coded ones
+        rows += [{**a, "number": f.by_id[a["letter_id"]]["number"]}
+                 for a in f.annotation_coding["matters"]]  # fmt: skip
+        rows.sort(key=lambda m: (m["number"], m["id"]))
         for m in rows:
             m["raised_by"] = f.ref_id(m["raised_by"])
             m["addressed_to"] = f.ref_id(m["addressed_to"])
@@ -64,7 +68,9 @@ class Ledger:
 
     def decider(self, m: dict) -> str | None:
         d = self.decisions.get(m["id"])
-        return (d["raised_by"] or d["sender"]) if d else None
+        if d is None:  # an annotation may name who decides without a decision coded
+            return self.facts.resolve(m.get("decided_by"))
+        return d["raised_by"] or d["sender"]
 
     def counts(self) -> dict:
         with_matters = {m["letter_id"] for m in self.matters}

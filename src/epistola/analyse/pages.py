@@ -16,6 +16,8 @@ from .charts import _wrap
 from .charts import svg as render_svg
 from .result import left_out_notes, to_csv
 
+# the analyses that count the research server's annotations (made again when they change)
+COUNT_ANNOTATIONS = ("priorities", "matters", "quantities", "persons")
 ROWS_SHOWN = 300  # longer tables are cut on the page; the CSV has every row
 
 

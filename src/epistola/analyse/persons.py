@@ -16,11 +16,24 @@ from .result import COUNTED_MENTION, Msg, result, year_of
 
 
 def _mentions(facts: EditionFacts) -> list[dict]:
-    return facts.store.execute(
+    rows = facts.store.execute(
         "SELECT m.letter_id, m.entry_id, m.stance FROM letter_mentions m "
         "JOIN entries e ON e.id = m.entry_id "
         "WHERE m.kind = 'person' AND e.kind = 'person' AND " + COUNTED_MENTION
     )
+    # a stance annotation codes a mention of that person in the letter (the first without a
+    # stance code), or, where the text names the person nowhere, counts as a mention itself
+    for a in facts.annotation_coding["stances"]:
+        person = facts.resolve(a["entry_id"])
+        if facts.kinds.get(person) != "person":
+            continue
+        m = next((m for m in rows if m["letter_id"] == a["letter_id"]
+                  and m["entry_id"] == person and not m["stance"]), None)  # fmt: skip
+        if m is None:
+            m = {"letter_id": a["letter_id"], "entry_id": person, "stance": None}
+            rows.append(m)
+        m["stance"] = a["stance"]
+    return rows
 
 
 def _counts(facts: EditionFacts, mentions: list[dict]) -> dict:

@@ -30,9 +30,10 @@ def coded(
     marks = ",".join("?" * len(levels))
     whole: dict[str, set] = defaultdict(set)
     passage: dict[str, set] = defaultdict(set)
-    for r in facts.store.execute(
+    rows = facts.store.execute(
         f"SELECT letter_id, subject, level FROM letter_subjects WHERE level IN ({marks})", levels
-    ):
+    )
+    for r in rows + facts.annotation_coding["letter_subjects"]:  # + the server's annotations
         sid = facts.top_subject(r["subject"]) if rollup else r["subject"]
         (passage if r["level"] == "passage" else whole)[r["letter_id"]].add(sid)
     out: dict[str, dict[str, int]] = {}

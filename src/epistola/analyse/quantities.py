@@ -33,10 +33,15 @@ def is_round(x: float) -> bool:
 
 
 def _figures(facts: EditionFacts) -> list[dict]:
-    return facts.store.execute(
+    rows = facts.store.execute(
         "SELECT q.*, l.number FROM quantities q JOIN letters l ON l.id = q.letter_id "
         "WHERE q.quantity IS NOT NULL ORDER BY l.number"
     )
+    # the research server's quantity annotations, counted with the coded ones
+    rows += [{**a, "number": facts.by_id[a["letter_id"]]["number"]}
+             for a in facts.annotation_coding["quantities"]]  # fmt: skip
+    rows.sort(key=lambda q: q["number"])  # stable: coded figures first within a letter
+    return rows
 
 
 def pairs_of(facts: EditionFacts) -> tuple[list[dict], int]:

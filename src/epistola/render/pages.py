@@ -70,6 +70,7 @@ class Pages:
             "SELECT * FROM quantities", "SELECT id, kind, name, sort_name FROM entries",
             "SELECT * FROM entry_aliases", "SELECT * FROM org_relations",
             "SELECT l.data FROM letters l WHERE l.id IN (SELECT letter_id FROM letter_subjects)",
+            "SELECT id, version, deleted FROM annotations ORDER BY id",  # they count too
         ):  # fmt: skip
             h.update(marshal.dumps(self.room.tuples(sql)))
         h.update(self.global_digest.encode())
@@ -222,15 +223,35 @@ class Pages:
         return data if data is not None else self.render_html(path).encode()
 
     # -- analyses (written by the analyses stage, shown with our base template) ---------------
-    @cached_property
+    @property
     def analyses(self) -> dict:
-        """path -> (template, context) for HTML, or bytes for .csv/.svg; empty without analyses."""
+        """path -> (template, context) for HTML, or bytes for .csv/.svg; empty without analyses.
+        Made again when the research server's annotations changed (they count in analyses)."""
+        stamp = self.room.store.get_meta("annotations_changed") if self.served else None
+        kept = self.__dict__.get("_analyses")
+        if kept is None or kept[0] != stamp:
+            kept = self.__dict__["_analyses"] = (stamp, self._make_analyses())
+        return kept[1]
+
+    def _make_analyses(self) -> dict:
         try:
-            from ..analyse.pages import analysis_pages
+            from ..analyse import ANALYSES
+            from ..analyse.pages import COUNT_ANNOTATIONS, analysis_pages
         except ImportError:
             return {}
         out: dict = {}
-        pages = analysis_pages(self.room.edition, lang=self.room.ui_lang)
+        # the analyses that do not count annotations are made once; the others again
+        if "_fixed_analyses" not in self.__dict__:
+            self.__dict__["_fixed_analyses"] = analysis_pages(
+                self.room.edition,
+                only=set(ANALYSES) - set(COUNT_ANNOTATIONS),
+                lang=self.room.ui_lang,
+            )
+        pages = self.__dict__["_fixed_analyses"] + analysis_pages(
+            self.room.edition, only=COUNT_ANNOTATIONS, lang=self.room.ui_lang
+        )
+        order = {name: i for i, name in enumerate(ANALYSES)}
+        pages.sort(key=lambda p: order[p["analysis"]])  # stable: views stay in their order
         out["analyses/index.html"] = ("analyses/index.html", {"title": "Analyses", "pages": pages})
         for p in pages:
             slug = p["slug"]

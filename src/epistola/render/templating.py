@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, s
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from ..model import coding as coding_vocabularies
 from ..model.front import without_title
 from .i18n import Translator, format_number
 from .urls import slug
@@ -96,6 +97,7 @@ def make_environment(project_root: Path | None, lang: str = "en") -> Environment
     t = Translator(lang)
     env.globals["t"] = t  # UI labels from the catalogue of the interface's language
     env.globals["ui_lang"] = t.lang
+    env.globals["coding"] = coding_vocabularies  # the annotation form's choices
     env.filters["num"] = lambda n: format_number(n, t.lang)
     return env
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import AccountError
 from ..store import Store, is_postgres
 
 
 def open_research(target) -> Store:
     """The edition at ``target`` (a .sqlite path or postgresql:// URL), opened for writing."""
     if is_postgres(target):
-        raise AccountError(
-            "the research server writes to SQLite editions only so far",
-            hint="Serve an edition.sqlite for accounts and annotations (docs/research-server.md).",
-        )
+        from ..store.postgres import PostgresResearch
+
+        return PostgresResearch.open(str(target))
     from ..store.sqlite import SQLiteStore
 
     SQLiteStore.open(Path(target))  # checks that it is an edition

@@ -14,23 +14,34 @@ import json
 import secrets
 
 from ..errors import InvalidAnnotation, NotAuthorised, UnknownEntry, VersionConflict
+from ..model.coding import MATTER_STATUSES, OUTCOMES, QUANTITY_STATUSES, STANCES
 from ..store import Store
 from .accounts import WRITE_LOCK, audit, now, require, role_allows
 
-# kind -> (required fields, optional fields, {field: allowed values})
+# kind -> (required fields, optional fields, {field: allowed values}); the values are the
+# edition's coding vocabularies (model/coding.py), so annotations count in the analyses
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "subject": (("subject",), ("note",), {}),
     "matter": (
         ("status",),
-        ("subject", "summary", "outcome", "raised_by", "addressed_to", "decided_by", "note"),
-        {"status": ("raised", "answered", "decided")},
-    ),
+        (
+            "subject",
+            "summary",
+            "outcome",
+            "raised_by",
+            "addressed_to",
+            "answers",
+            "decided_by",
+            "note",
+        ),
+        {"status": MATTER_STATUSES, "outcome": OUTCOMES},
+    ),  # fmt: skip
     "quantity": (
         ("commodity", "unit", "quantity"),
-        ("status", "note"),
-        {"status": ("proposed", "decided")},
+        ("status", "matter", "note"),
+        {"status": QUANTITY_STATUSES},
     ),
-    "stance": (("person", "stance"), ("note",), {"stance": ("positive", "neutral", "negative")}),
+    "stance": (("person", "stance"), ("note",), {"stance": tuple(STANCES)}),
     "comment": (("text",), (), {}),
 }
 SELECTOR_KEYS = ("exact", "prefix", "suffix", "start", "end")
@@ -71,6 +82,26 @@ def validate(kind: str, body: dict, selector: dict | None) -> tuple[dict, dict |
             if f in selector and not isinstance(selector[f], int):
                 raise InvalidAnnotation(f"selector.{f} must be a whole number")
     return body, selector
+
+
+CHANGED = "annotations_changed"  # meta key: a new value on every change (web/cache.py reads it)
+
+
+def touch(store: Store) -> None:
+    """Record that the annotations changed (in the caller's transaction): answers that count
+    them (analyses, /api/stats) are recomputed, in every server process."""
+    value = json.dumps(f"{now()} {secrets.token_hex(4)}")
+    # an upsert: concurrent writers (server processes) never collide on the key
+    store.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (CHANGED, value),
+    )
+
+
+def changed_stamp(store) -> str | None:
+    """The stamp :func:`touch` wrote last (None: never changed)."""
+    return store.get_meta(CHANGED)
 
 
 def _record(row: dict) -> dict:
@@ -155,6 +186,7 @@ def create(
         )  # fmt: skip
         _snapshot(store, rec)
         audit(store, account["name"], "annotation.create", rec["id"], f"{kind} on {letter_id}")
+        touch(store)
         store.commit()
     return rec
 
@@ -196,6 +228,7 @@ def _change(store: Store, account: dict, annotation_id: str, if_version: int, ac
             )
         _snapshot(store, new)
         audit(store, account["name"], action, annotation_id, f"version {new['version']}")
+        touch(store)
         store.commit()
     return new
 
@@ -253,7 +286,8 @@ def reanchor(store: Store) -> int:
         "(SELECT MIN(version) FROM letter_texts u WHERE u.letter_id = t.letter_id)")}  # fmt: skip
     letters = {r["id"] for r in store.execute("SELECT id FROM letters")}
     flagged = 0
-    for rec in all_annotations(store, deleted=True):
+    records = all_annotations(store, deleted=True)
+    for rec in records:
         review, selector = None, rec["selector"]
         if rec["letter_id"] not in letters:
             review = "the letter is no longer in the edition"
@@ -269,5 +303,7 @@ def reanchor(store: Store) -> int:
             "UPDATE annotations SET selector = ?, review = ? WHERE id = ?",
             (json.dumps(selector) if selector else None, review, rec["id"]),
         )
+    if records:  # an edition without annotations keeps its meta as ingest wrote it
+        touch(store)
     store.commit()
     return flagged

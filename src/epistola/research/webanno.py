@@ -13,7 +13,7 @@ import json
 from ..errors import InvalidAnnotation
 from ..store import Store
 from .accounts import WRITE_LOCK, audit
-from .annotating import _snapshot, validate
+from .annotating import _snapshot, touch, validate
 
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"epistola": "https://epistola.dev/ns#"}]
 PURPOSE = {"subject": "classifying", "matter": "classifying", "quantity": "describing",
@@ -94,5 +94,7 @@ def import_records(store: Store, records: list[dict], by: str) -> tuple[int, lis
             _snapshot(store, r)
             audit(store, by, "annotation.import", r["id"], f"version {r['version']}")
             added += 1
+        if added:
+            touch(store)
         store.commit()
     return added, skipped

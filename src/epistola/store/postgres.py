@@ -36,7 +36,7 @@ except ImportError:  # an optional dependency: say how to get it
         hint="pip install 'epistola[postgres]'",
     ) from None
 from .base import SCHEMA_VERSION, Store
-from .tables import schema
+from .tables import KEPT, TABLES, schema
 
 DEFAULT_SCHEMA = "epistola"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}$")  # leaves room for "_build_<pid>" in 63
@@ -332,6 +332,22 @@ class PostgresWriter(PostgresStore):
         self._flush()
         self.conn.commit()
 
+    @property
+    def target(self) -> str:
+        return self.target_schema
+
+    def keep_from(self, old: str) -> None:
+        """Copy the research server's tables (tables.KEPT) from the edition's current schema
+        ``old`` into the new one, inside the build's transaction."""
+        have = {r["tablename"] for r in self.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = ?", (old,))}  # fmt: skip
+        for name in KEPT:
+            if name in have:
+                cols = pgsql.SQL(", ").join(pgsql.Identifier(c) for c in TABLES[name].names)
+                self.conn.execute(pgsql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}.{}").format(
+                    pgsql.Identifier(name), cols, cols, pgsql.Identifier(old),
+                    pgsql.Identifier(name)))  # fmt: skip
+
     def finish(self) -> str:
         """Replace the target schema by the new edition in one transaction; return the URL."""
         self._flush()
@@ -366,3 +382,48 @@ class PostgresWriter(PostgresStore):
             pass  # the server drops what was not committed when the connection goes
         finally:
             self.close()
+
+
+class PostgresResearch(PostgresStore):
+    """The served edition opened for the research server's own writes (accounts, annotations:
+    research/). Reads run in autocommit, so no connection sits idle in a transaction holding
+    locks that a re-ingest's swap would wait for; the first write opens a transaction that
+    :meth:`commit` ends (or an error rolls back). One connection per thread."""
+
+    def _open_connection(self) -> psycopg.Connection:
+        conn = _connect(self.conninfo, self.url, autocommit=True)
+        conn.execute(
+            pgsql.SQL("SET search_path TO {}, public").format(pgsql.Identifier(self.schema))
+        )
+        return conn
+
+    @classmethod
+    def open(cls, url: str) -> PostgresResearch:
+        PostgresStore.open(url).close()  # checks that the schema holds an edition
+        return cls(url)
+
+    def _execute(self, sql: str, params: Sequence) -> list[dict]:
+        writes = not sql.lstrip()[:6].upper().startswith(("SELECT", "WITH"))
+        if writes and not getattr(self._local, "in_tx", False):
+            self.conn.execute("BEGIN")
+            self._local.in_tx = True
+        try:
+            return super()._execute(sql, params)
+        except BaseException:
+            self.rollback()
+            raise
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        for r in rows:
+            self._execute(sql, r)
+
+    def commit(self) -> None:
+        if getattr(self._local, "in_tx", False):
+            self._local.in_tx = False
+            self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if getattr(self._local, "in_tx", False):
+            self._local.in_tx = False
+            if not self.conn.closed:
+                self.conn.execute("ROLLBACK")

@@ -8,7 +8,15 @@ Found three ways, in any language:
   (НКИДа, ВСНХ-у) is dropped to give the base form;
 - words pymorphy3 tags as abbreviations (``Abbr``), whatever their case;
 - Soviet-style syllabic compounds (Наркомзем, Госбанк, Главзерно, райком): a Russian noun that
-  starts with one of the usual leading syllables and whose remainder is a word of its own.
+  starts with one of the usual leading syllables and whose remainder is a word of its own, or
+  that ends in one of the usual closing syllables (исполком, полпред, совхоз) after at least
+  two letters; and the bare syllable words themselves (нарком, главк);
+- dotted abbreviations of two or more truncated words (зол. руб., с.-х., Dr. med.): a run of
+  short words each followed by a full stop, at least one of three letters or more, and at
+  no Russian dictionary word of four letters or more among them (тыс. тонн. ends a sentence)
+  and, in other scripts, none of more than five letters and the later ones in lower case;
+  runs of unit words only (тыс. руб.) and of single letters (т. е., z. B.) are none, and in a
+  Latin script a run seen only once is dropped (on Schnitzler most such were sentence ends).
 
 A form counts as known when the glossary (terms and their names) or the letters' own
 ``<abbr>``/``<term>`` markup has it (compared folded); an organisation of the register with that
@@ -29,6 +37,10 @@ _CASE_ENDING = re.compile(r"^([А-ЯЁ]{2,})-?(а|у|ом|ой|е|ы|ов|ам|�
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 SYLLABLES = ("нарком", "глав", "гос", "пром", "торг", "внеш", "центр", "проф", "парт", "обл",
              "губ", "край", "рай", "окр", "сов", "мос", "лен", "тех", "хоз")  # fmt: skip
+# closing syllables of Soviet compounds (исполком, полпред, совхоз, Внешторг) and syllable words
+# used alone
+CLOSING = ("ком", "пред", "хоз", "торг", "снаб", "сек")
+SYLLABLE_WORDS = frozenset("нарком наркомат главк губком райком обком партком".split())
 # abbreviated units and numbers (тыс., млн., руб.) are no acronyms to explain
 UNIT_WORDS = frozenset("тыс млн млрд руб коп сто проц".split())
 WORD = re.compile(r"[^\W\d_]+")
@@ -47,7 +59,11 @@ def base_form(word: str) -> str:
 
 def _syllabic(word: str) -> bool:
     low = word.lower()
-    if not is_cyrillic(low) or len(low) < 6:
+    if not is_cyrillic(low):
+        return False
+    if low in SYLLABLE_WORDS or _closing(low):
+        return True
+    if len(low) < 6:
         return False
     for syl in SYLLABLES:
         rest = low[len(syl) :]
@@ -60,6 +76,44 @@ def _syllabic(word: str) -> bool:
             if r.tag.POS == "NOUN" and morph.word_is_known(rest) and len(r.normal_form) >= 3:
                 return True
     return False
+
+
+def _closing(low: str) -> bool:
+    """A noun whose dictionary form is two or more letters, then a closing syllable, where
+    those letters are a leading syllable or no word of their own (исполком, полпред, совхоз;
+    not знаком, знак's instrumental, nor потолок)."""
+    morph = _morph()
+    parses = morph.parse(low)
+    p = parses[0]
+    if p.tag.POS != "NOUN" or any(q.tag.POS in ("ADJF", "VERB", "INFN") for q in parses):
+        return False
+    form = p.normal_form
+    for syl in CLOSING:
+        head = form[: -len(syl)]
+        if form.endswith(syl) and len(head) >= 2:
+            if head in SYLLABLES or head in ("испол", "пол", "кол", "зав", "парт", "мест",
+                                             "гор", "рев", "проф", "нар", "ген"):  # fmt: skip
+                return True
+    return False
+
+
+DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]{1,6}\.(?:-|\s)?){2,}")
+
+
+def dotted(text: str):
+    """(match start, form) of each dotted abbreviation of several words in ``text``."""
+    for m in DOTTED.finditer(text):
+        parts = re.findall(r"[^\W\d_]+", m.group())
+        if max(len(p) for p in parts) < 3 or all(p.lower() in UNIT_WORDS for p in parts):
+            continue
+        if is_cyrillic(parts[0][:1].lower()):
+            morph = _morph()
+            if any(len(p) >= 4 and p.lower() not in UNIT_WORDS and morph.word_is_known(p.lower())
+                   for p in parts):  # fmt: skip
+                continue  # a whole word ending a sentence (тыс. тонн.), not an abbreviation
+        elif any(p[:1].isupper() for p in parts[1:]) or max(len(p) for p in parts) > 5:
+            continue
+        yield m.start(), re.sub(r"\s+", " ", m.group().strip())
 
 
 def _is_acronym(word: str, shouting: bool) -> tuple[float, str] | None:
@@ -121,6 +175,14 @@ def find(corpus: Corpus) -> dict[str, dict]:
                                    "source": hit[1]}  # fmt: skip
             f["count"] += 1
             f["letters"][t.letter] += 1
+        for at, form in dotted(t.text):
+            f = found.get(form)
+            if f is None:
+                f = found[form] = {"count": 0, "letters": Counter(), "letter": t.letter,
+                                   "text": form, "at": at, "confidence": 0.6,
+                                   "source": "acronyms:dotted"}  # fmt: skip
+            f["count"] += 1
+            f["letters"][t.letter] += 1
     return found
 
 
@@ -131,6 +193,12 @@ def suggest(corpus: Corpus) -> list[dict]:
         orgs.setdefault(fold(r["name"]), r["id"])
     out = []
     for base, f in find(corpus).items():
+        if (
+            f["source"] == "acronyms:dotted"
+            and f["count"] < 2
+            and not is_cyrillic(base[:1].lower())
+        ):
+            continue  # once only, in a Latin script: mostly sentence ends (ging. v.), not kept
         if corpus.skip_coded and (fold(base) in known or fold(f["text"]) in known):
             continue
         out.append(

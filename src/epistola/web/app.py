@@ -170,9 +170,10 @@ def create_app(edition: Edition | str, *, cache: bool = True) -> Starlette:
 
 
 def _research(ed: Edition) -> Research | None:
-    """Accounts and annotations need a writable SQLite edition (docs/research-server.md)."""
-    path = getattr(ed.store, "path", None)
-    return Research(open_research(path)) if path is not None else None
+    """Accounts and annotations: on the edition's own file or PostgreSQL schema, opened for
+    writing (docs/research-server.md)."""
+    target = getattr(ed.store, "path", None) or getattr(ed.store, "url", None)
+    return Research(open_research(target)) if target is not None else None
 
 
 def app_from_environment() -> Starlette:

@@ -9,6 +9,11 @@ It forgets everything when the edition's build stamp (meta ``built``) changes; t
 at most every ``check_seconds``, so a rebuild shows within that time. Memory is bounded: past
 ``max_bytes`` the cache starts again empty.
 
+Research annotations feed the analyses without a rebuild: every change of an annotation writes
+a new meta ``annotations_changed`` stamp (research/annotating.py), and the answers that count
+annotations (:data:`ANNOTATED`: ``/api/stats`` and the analyses pages) are checked against it on
+every request, so no process of ``serve --workers N`` answers them from before the change.
+
 When the server learns about users (private editions, annotations), answers that depend on who
 asks must not come from here: only anonymous GETs are cached (requests with a cookie or an
 Authorization header pass through).
@@ -22,6 +27,8 @@ import time
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import EditionUnavailable
+
+ANNOTATED = ("/api/stats/", "/analyses/")  # answers that count research annotations
 
 
 class ResponseCache:
@@ -43,23 +50,32 @@ class ResponseCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self._build = None
+        self._annotated = None
         self._checked = float("-inf")
 
     def _refresh(self) -> None:
         build = self.store.get_meta("built")
+        annotated = self.store.get_meta("annotations_changed")
         with self._lock:
             self._checked = time.monotonic()
             if build != self._build:
                 self._build = build
+                self._annotated = annotated
                 self._answers.clear()
                 self._bytes = 0
+            elif annotated != self._annotated:
+                self._annotated = annotated
+                for key in [k for k in self._answers if k[0].startswith(ANNOTATED)]:
+                    self._bytes -= len(self._answers.pop(key)[1])
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET" or _personal(scope):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""))
-        if time.monotonic() - self._checked > self.check_seconds:
+        if scope["path"].startswith(ANNOTATED) or (
+            time.monotonic() - self._checked > self.check_seconds
+        ):
             try:
                 await run_in_threadpool(self._refresh)
             except EditionUnavailable:
@@ -74,7 +90,7 @@ class ResponseCache:
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
-        build = self._build
+        build, annotated = self._build, self._annotated
         start: dict = {}
         chunks: list[bytes] = []
 
@@ -85,7 +101,8 @@ class ResponseCache:
                     start["status"] = None  # not kept (the reply itself is unchanged)
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body") and build == self._build:
+                if (not message.get("more_body") and build == self._build
+                        and annotated == self._annotated):  # fmt: skip
                     self._put(key, start.get("headers", []), b"".join(chunks))
             await send(message)
 

@@ -321,6 +321,9 @@ class Research:
     async def export(self, request: Request) -> Response:
         from ..research.webanno import to_jsonld
 
+        if request.method == "POST":
+            return await self.import_(request, "jsonld")
+
         base = str(request.base_url).rstrip("/")
 
         async def do(account):
@@ -329,6 +332,43 @@ class Research:
             return JSONResponse(doc, media_type="application/ld+json")
 
         return await self._guarded(request, "reader", do)
+
+    async def export_csv(self, request: Request) -> Response:
+        from ..research.standoff import to_csv
+
+        if request.method == "POST":
+            return await self.import_(request, "csv")
+
+        async def do(account):
+            deleted = request.query_params.get("deleted") == "true"
+            body = to_csv(ann.all_annotations(self.store, deleted=deleted))
+            return Response(body, media_type="text/csv; charset=utf-8", headers={
+                "content-disposition": 'attachment; filename="annotations.csv"'})  # fmt: skip
+
+        return await self._guarded(request, "reader", do)
+
+    async def import_(self, request: Request, fmt: str) -> Response:
+        """POST a CSV (annotations.csv) or JSON-LD collection: editors import annotations."""
+
+        async def do(account):
+            raw = (await request.body()).decode("utf-8", "replace")
+            if fmt == "csv":
+                from ..research.standoff import import_csv
+
+                added, skipped, problems = import_csv(self.store, raw, account["name"])
+            else:
+                from ..research.webanno import from_jsonld, import_records
+
+                try:
+                    doc = json.loads(raw)
+                except ValueError:
+                    raise InvalidAnnotation("the request body is not JSON") from None
+                added, skipped = import_records(self.store, from_jsonld(doc), account["name"])
+                problems = []
+            return JSONResponse({"added": added, "skipped": skipped,
+                                 "problems": [{"row": n, "error": m} for n, m in problems]})  # fmt: skip
+
+        return await self._guarded(request, "editor", do)
 
     async def audit(self, request: Request) -> Response:
         async def do(account):
@@ -344,7 +384,8 @@ class Research:
             Route(
                 "/api/letters/{id}/annotations", self.letter_annotations, methods=["GET", "POST"]
             ),  # fmt: skip
-            Route("/api/annotations.jsonld", self.export),
+            Route("/api/annotations.jsonld", self.export, methods=["GET", "POST"]),
+            Route("/api/annotations.csv", self.export_csv, methods=["GET", "POST"]),
             Route("/api/annotations/{id}", self.annotation, methods=["GET", "PUT", "DELETE"]),
             Route("/api/annotations/{id}/restore", self.restore, methods=["POST"]),
             Route("/api/annotations/{id}/versions", self.versions),
