@@ -169,7 +169,7 @@ def _analysis_keys(edition) -> set[str]:
     """Every text an analysis shows as a label: titles, questions, column names, the templates
     of its sentences (and the labels given as their values), chart and axis titles."""
     from epistola.analyse import ANALYSES, run
-    from epistola.analyse.result import Facts, left_out_notes
+    from epistola.analyse.result import left_out_notes
 
     keys: set[str] = set()
 
@@ -187,11 +187,10 @@ def _analysis_keys(edition) -> set[str]:
         elif isinstance(x, str) and x and (key in ("title", "what", "whose", "coding")):
             keys.add(x)
 
-    facts = Facts(edition)
     for a in ANALYSES.values():
         keys |= {a.title, a.question}
         for view in a.views:
-            res = run(edition, a.name, view, _facts=facts)
+            res = run(edition, a.name, view)  # one edition.facts for all
             keys |= set(res["columns"])
             say({"title": res["title"]})
             say([res["description"], left_out_notes(res["counts"]), res["rows"]])

@@ -7,6 +7,10 @@ SVG (``<text>`` elements), so Cyrillic labels are searchable and selectable.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+
 import altair as alt
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # DejaVu has Cyrillic and Greek
@@ -223,7 +227,24 @@ def svg(spec: dict, lang: str = "en") -> str:
     """Render a Vega-Lite spec to an SVG document (offline), numbers written as ``lang`` does."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec, format_locale=NUMBER_LOCALES.get(lang))
+    out = vl_convert.vegalite_to_svg(spec, format_locale=NUMBER_LOCALES.get(lang))
+    return _stable_ids(out, spec)
+
+
+_GRADIENT = re.compile(r"\bgradient_(\d+)\b")
+
+
+def _stable_ids(svg_text: str, spec: dict) -> str:
+    """vl-convert numbers gradients by how many it has drawn in the process (gradient_8 in one
+    build, gradient_16 in another): name them after the chart instead, so a page is the same
+    bytes whichever process drew it, and two charts on one page never share an id."""
+    tag = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    names: dict[str, str] = {}
+
+    def rename(m):
+        return names.setdefault(m.group(1), f"gradient_{tag}_{len(names)}")
+
+    return _GRADIENT.sub(rename, svg_text)
 
 
 def png(spec: dict, scale: float = 1.0) -> bytes:

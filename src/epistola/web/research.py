@@ -13,12 +13,14 @@ import secrets
 from html import escape
 from urllib.parse import parse_qs, quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import (
     AccountError,
+    EditionUnavailable,
     EpistolaError,
     InvalidAnnotation,
     LoginThrottled,
@@ -78,11 +80,19 @@ class PrivateGate:
     async def __call__(self, scope, receive, send):
         r = self.research
         path = scope.get("path", "")
-        if (scope["type"] != "http" or r is None or path.startswith(self.OPEN)
-                or not r.private()):  # fmt: skip
+        if scope["type"] != "http" or r is None or path.startswith(self.OPEN):
             return await self.app(scope, receive, send)
         request = Request(scope)
-        if r.who(request) is None:
+        try:
+            # in a worker thread: a database that is away (a PostgreSQL restart) must not
+            # hold up the event loop, and with it every other request, for its connect timeout
+            if not await run_in_threadpool(r.private):
+                return await self.app(scope, receive, send)
+            who = await run_in_threadpool(r.who, request)
+        except EditionUnavailable as e:  # private or not is unknown: refuse, never leak
+            resp = error(e, 503, **{"Retry-After": "5"})
+            return await resp(scope, receive, send)
+        if who is None:
             if path.startswith("/api/") or path == "/oai":
                 resp = error(NotAuthorised("this edition is private: log in first"), 401)
             else:
@@ -137,6 +147,7 @@ class Research:
     def __init__(self, store):
         self.store = store
         self.limiter = acc.LoginLimiter()
+        self._private: bool | None = None
 
     def who(self, request: Request) -> dict | None:
         """The account behind a request (bearer token first, then session cookie), or None."""
@@ -161,7 +172,14 @@ class Research:
         return secrets.compare_digest(str(sent), account["csrf"])
 
     def private(self) -> bool:
-        return acc.is_private(self.store)
+        """Whether the edition is private. While the database is away the last answer stands
+        (an outage changes no setting); never known: raises EditionUnavailable."""
+        try:
+            self._private = acc.is_private(self.store)
+        except EditionUnavailable:
+            if self._private is None:
+                raise
+        return self._private
 
     # --- login ------------------------------------------------------------------------------
 
