@@ -115,3 +115,16 @@ def pg_url(pg_server):
     with psycopg.connect(pg_server.url(), autocommit=True) as conn:
         conn.execute("CREATE DATABASE epistola")
     return lambda schema: pg_server.url("epistola", schema)
+
+
+def stop_server(proc, wait: float) -> None:
+    """End an ``epistola serve`` process as Ctrl-C does; kill it if it has not ended in ``wait``."""
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)

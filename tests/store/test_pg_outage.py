@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import pytest
 from epistola import ingest, load_project, open_edition
 from epistola.errors import EditionUnavailable
 
-from ..conftest import SAMPLE, need
+from ..conftest import SAMPLE, need, stop_server
 from .pgserver import find_bindir, start_server
 
 pytestmark = pytest.mark.postgres
@@ -90,12 +89,7 @@ def served(tmp_path_factory):
         yield pg, proc, base, ids
     finally:
         if proc is not None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+            stop_server(proc, 20)
         pg.stop()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import time
 import urllib.request
 
 import pytest
+
+from ..conftest import stop_server
 
 HEADER_TIMEOUT = 1.5
 BODY_TIMEOUT = 1.5
@@ -70,12 +71,7 @@ def server(sample_edition):
                 raise AssertionError(proc.stderr.read().decode()) from None
             time.sleep(0.1)
     yield port, proc
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    stop_server(proc, 15)
     log = proc.stderr.read().decode()
     assert "Traceback" not in log, log  # no refusal may reach the app as an error
 

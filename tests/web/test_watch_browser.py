@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, SAMPLE
+from ..conftest import ROOT, SAMPLE, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -65,12 +64,7 @@ def watched(tmp_path):
         _wait_up(url + "/index.html", proc)
         yield project, url
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_server(proc, 10)
 
 
 def test_saving_a_letter_reloads_the_open_page(browser, watched, output_dir):
