@@ -50,11 +50,6 @@ class EditionFacts:
         return out
 
     @property
-    def by_id(self) -> dict[str, dict]:
-        """Letter id -> summary (the same dict as ``letters``)."""
-        return self.letters
-
-    @property
     def annotation_coding(self) -> dict[str, list[dict]]:
         """The research server's annotations as coding rows (model/coding.py), counted with the
         editors' coding. Read afresh on every use, never cached: annotations change without a

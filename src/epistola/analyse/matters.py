@@ -32,7 +32,7 @@ class Ledger:
             "ORDER BY l.number, m.id"
         )
         # the research server's matter annotations, counted with the coded ones
-        rows += [{**a, "number": f.by_id[a["letter_id"]]["number"]}
+        rows += [{**a, "number": f.letters[a["letter_id"]]["number"]}
                  for a in f.annotation_coding["matters"]]  # fmt: skip
         rows.sort(key=lambda m: (m["number"], m["id"]))
         for m in rows:

@@ -38,7 +38,7 @@ def _figures(facts: EditionFacts) -> list[dict]:
         "WHERE q.quantity IS NOT NULL ORDER BY l.number"
     )
     # the research server's quantity annotations, counted with the coded ones
-    rows += [{**a, "number": facts.by_id[a["letter_id"]]["number"]}
+    rows += [{**a, "number": facts.letters[a["letter_id"]]["number"]}
              for a in facts.annotation_coding["quantities"]]  # fmt: skip
     rows.sort(key=lambda q: q["number"])  # stable: coded figures first within a letter
     return rows
