@@ -133,3 +133,22 @@ def test_dotted_abbreviations():
         "Нужно 6,2 млн зол. руб. на импорт, т. е. станки, пишет Dr. med. Weiss; дали 40 тыс. тонн."
     )
     assert [form for _, form in dotted(text)] == ["зол. руб.", "Dr. med."]
+
+
+def test_slashed_and_hyphened_abbreviations():
+    from epistola.suggest.acronyms import joined
+
+    text = (
+        "Отгрузить с/х машины на з-д в Сталинском р-не, ответ на п/я 12; т-во и о-во, ф-ка. "
+        "Кто-то из-за 1/2 пуда, во-первых, ну-ка. Brief c/o Frankfurt a/M, und/oder XII/I, "
+        "siehe anno.onb.ac.at/cgi-content."
+    )
+    got = [form for _, form in joined(text)]
+    assert got == ["с/х", "п/я", "c/o", "a/M", "з-д", "р-не", "т-во", "о-во", "ф-ка"]
+
+
+def test_commissariats_are_syllabic_compounds():
+    from epistola.suggest.acronyms import _syllabic
+
+    assert all(_syllabic(w) for w in ("Наркомфин", "Наркомпроса", "Наркомвнудел", "наркомат"))
+    assert not any(_syllabic(w) for w in ("народ", "наркоман", "наркомании", "Нарва"))

@@ -10,13 +10,21 @@ Found three ways, in any language:
 - Soviet-style syllabic compounds (Наркомзем, Госбанк, Главзерно, райком): a Russian noun that
   starts with one of the usual leading syllables and whose remainder is a word of its own, or
   that ends in one of the usual closing syllables (исполком, полпред, совхоз) after at least
-  two letters; and the bare syllable words themselves (нарком, главк);
+  two letters; and the bare syllable words themselves (нарком, главк); a word of нарком and a
+  truncated stem (Наркомзем, Наркомфин, Наркомпрос, Наркомвнудел) always counts, as these
+  stems are no words of their own;
 - dotted abbreviations of two or more truncated words (зол. руб., с.-х., Dr. med.): a run of
   short words each followed by a full stop, at least one of three letters or more, and at
   no Russian dictionary word of four letters or more among them (тыс. тонн. ends a sentence)
   and, in other scripts, none of more than five letters and the later ones in lower case;
   runs of unit words only (тыс. руб.) and of single letters (т. е., z. B.) are none, and in a
-  Latin script a run seen only once is dropped (on Schnitzler most such were sentence ends).
+  Latin script a run seen only once is dropped (on Schnitzler most such were sentence ends);
+- slashed abbreviations (с/х, з/к, п/я, c/o): one to three letters, a slash, one to three
+  letters, no digits (1/2 is a fraction), not inside a web address (anno.onb.ac.at/cgi-content)
+  not two Roman numerals (XII/I) and, in a Latin script, not two lower-case words (and/or);
+- Russian contractions with a hyphen (р-н, з-д, т-во, о-во, ф-ка, р-на): one or two letters, a
+  hyphen, one to three letters, where the whole is no dictionary word (из-за, кто-то) and no
+  word of two letters takes a particle (ну-ка, на-то).
 
 A form counts as known when the glossary (terms and their names) or the letters' own
 ``<abbr>``/``<term>`` markup has it (compared folded); an organisation of the register with that
@@ -44,6 +52,9 @@ SYLLABLE_WORDS = frozenset("нарком наркомат главк губко�
 # abbreviated units and numbers (тыс., млн., руб.) are no acronyms to explain
 UNIT_WORDS = frozenset("тыс млн млрд руб коп сто проц".split())
 WORD = re.compile(r"[^\W\d_]+")
+SLASHED = re.compile(r"(?<![\w/.:-])([^\W\d_]{1,3})/([^\W\d_]{1,3})(?![\w/:-])")
+HYPHENED = re.compile(r"(?<![\w-])([а-яё]{1,2})-([а-яё]{1,3})(?![\w-])")
+PARTICLES = frozenset("то ка де с таки либо".split())
 
 
 def _morph():
@@ -63,6 +74,11 @@ def _syllabic(word: str) -> bool:
         return False
     if low in SYLLABLE_WORDS or _closing(low):
         return True
+    if low.startswith("наркоман"):
+        return False  # a drug addict, not a commissar
+    if low.startswith("нарком") and len(low) >= 8:
+        # a People's Commissariat: нарком + a truncated stem (-зем, -фин, -прос)
+        return _morph().parse(low)[0].tag.POS == "NOUN"
     if len(low) < 6:
         return False
     for syl in SYLLABLES:
@@ -114,6 +130,29 @@ def dotted(text: str):
         elif any(p[:1].isupper() for p in parts[1:]) or max(len(p) for p in parts) > 5:
             continue
         yield m.start(), re.sub(r"\s+", " ", m.group().strip())
+
+
+def joined(text: str):
+    """(match start, form) of each slashed abbreviation and Russian hyphen contraction."""
+    for m in SLASHED.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if _ROMAN.match(a) and _ROMAN.match(b):
+            continue  # XII/I: a date
+        if (
+            not is_cyrillic(a[:1].lower())
+            and a.islower()
+            and b.islower()
+            and min(len(a), len(b)) > 1
+        ):
+            continue  # and/or: two words
+        yield m.start(), m.group()
+    for m in HYPHENED.finditer(text):
+        head, tail = m.group(1), m.group(2)
+        if (tail in PARTICLES and len(head) > 1) or _morph().word_is_known(m.group()):
+            continue
+        if _morph().word_is_known(head) and _morph().word_is_known(tail) and len(head) > 1:
+            continue  # two words joined (по-за), not a contraction
+        yield m.start(), m.group()
 
 
 def _is_acronym(word: str, shouting: bool) -> tuple[float, str] | None:
@@ -175,14 +214,18 @@ def find(corpus: Corpus) -> dict[str, dict]:
                                    "source": hit[1]}  # fmt: skip
             f["count"] += 1
             f["letters"][t.letter] += 1
-        for at, form in dotted(t.text):
-            f = found.get(form)
-            if f is None:
-                f = found[form] = {"count": 0, "letters": Counter(), "letter": t.letter,
-                                   "text": form, "at": at, "confidence": 0.6,
-                                   "source": "acronyms:dotted"}  # fmt: skip
-            f["count"] += 1
-            f["letters"][t.letter] += 1
+        for source, hits in (
+            ("acronyms:dotted", dotted(t.text)),
+            ("acronyms:joined", joined(t.text)),
+        ):
+            for at, form in hits:
+                f = found.get(form)
+                if f is None:
+                    f = found[form] = {"count": 0, "letters": Counter(), "letter": t.letter,
+                                       "text": form, "at": at, "confidence": 0.6,
+                                       "source": source}  # fmt: skip
+                f["count"] += 1
+                f["letters"][t.letter] += 1
     return found
 
 
