@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import Project
+from .config import BUILD_DIR, Project
 from .ingest import IngestResult, ingest
 from .plugins import OUTPUTS
 from .store import guard
@@ -42,7 +42,7 @@ def build(
     """Ingest ``project`` into ``out/edition.sqlite`` (default ``PROJECT/_build``), then run
     every registered output into ``out``. Returns the ingest result (its diagnostics).
     ``incremental=True`` (an ingest option) reads only the sources that changed."""
-    dest = Path(out) if out is not None else project.root / "_build"
+    dest = Path(out) if out is not None else project.root / BUILD_DIR
     guard.check_writable(dest)  # a clear error before any work
     edition_file = dest / "edition.sqlite"
     with guard.target_lock(edition_file):  # the whole build: a second one is refused

@@ -645,7 +645,7 @@ def suggest(
 
 def _serve_target(edition: str, watch: bool):
     """(edition to serve, project or None): a project folder is built first."""
-    from .config import load_project
+    from .config import BUILD_DIR, load_project
     from .errors import ConfigError
 
     folder = Path(edition)
@@ -657,7 +657,7 @@ def _serve_target(edition: str, watch: bool):
             )
         return edition, None
     project = load_project(folder)
-    target = project.root / "_build" / "edition.sqlite"
+    target = project.root / BUILD_DIR / "edition.sqlite"
     target.parent.mkdir(parents=True, exist_ok=True)
     result = run_ingest(project, str(target), incremental=True)
     print_diagnostics([d for d in result.diagnostics if d.severity != "info"])

@@ -63,6 +63,9 @@ def _check(errors: list, cond: bool, where: str, message: str) -> bool:
     return cond
 
 
+BUILD_DIR = "_build"  # where build writes by default: never read as sources
+
+
 def load_project(path: str | Path) -> Project:
     """Load a project folder (or its ``epistola.toml``); raise ConfigError listing every problem."""
     path = Path(path)
@@ -78,6 +81,7 @@ def load_project(path: str | Path) -> Project:
             root=path if path.is_dir() else path.parent,
             meta=EditionMeta(title=path.stem),
             paths=[path],
+            exclude=[BUILD_DIR],
         )
     try:
         data = tomllib.loads(cfg.read_text(encoding="utf-8"))
@@ -110,7 +114,7 @@ def load_project(path: str | Path) -> Project:
         meta=meta,
         paths=paths,
         cmif=cmif,
-        exclude=list(src.get("exclude", [])),
+        exclude=[BUILD_DIR, *src.get("exclude", [])],
         front=front,
         photographs=photos,
         coding=coding,
